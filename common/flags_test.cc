@@ -1,0 +1,106 @@
+#include "common/flags.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+
+ABSL_FLAG(int, threads, 2, "number of threads");
+ABSL_FLAG(bool, verbose, false, "say more");
+ABSL_FLAG(std::string, interleave, "off", "off or forced");
+ABSL_FLAG(absl::Duration, delay, absl::Milliseconds(100), "how long to wait");
+
+namespace {
+
+// Runs ParseFlags on the given arguments, as if they followed the program name.
+void Parse(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  std::string program = "/some/where/lesson_name";
+  argv.push_back(program.data());
+  for (std::string& arg : args) argv.push_back(arg.data());
+  lesson::ParseFlags(static_cast<int>(argv.size()), argv.data(), "usage text");
+}
+
+// The accepted spellings set the flags.
+TEST(ParseFlagsTest, AcceptsEverySpelling) {
+  Parse({"--threads=4", "--verbose", "--interleave", "forced", "--delay=2s"});
+  EXPECT_EQ(absl::GetFlag(FLAGS_threads), 4);
+  EXPECT_TRUE(absl::GetFlag(FLAGS_verbose));
+  EXPECT_EQ(absl::GetFlag(FLAGS_interleave), "forced");
+  EXPECT_EQ(absl::GetFlag(FLAGS_delay), absl::Seconds(2));
+  Parse({"--noverbose", "-threads", "3"});
+  EXPECT_FALSE(absl::GetFlag(FLAGS_verbose));
+  EXPECT_EQ(absl::GetFlag(FLAGS_threads), 3);
+}
+
+// An unknown flag is one line naming it, and exit status 2.
+TEST(ParseFlagsDeathTest, UnknownFlagExitsTwo) {
+  EXPECT_EXIT(Parse({"--treads=4"}), testing::ExitedWithCode(2),
+              "^lesson_name: unknown flag --treads \\(see --help for the flags\\)\n$");
+}
+
+// A malformed value names the flag, the value and the default.
+TEST(ParseFlagsDeathTest, MalformedValueExitsTwo) {
+  EXPECT_EXIT(Parse({"--threads=four"}), testing::ExitedWithCode(2),
+              "^lesson_name: --threads=four is not a valid value \\(default: 2\\)\n$");
+}
+
+// A value too large for the flag's type is malformed, not silently wrapped.
+TEST(ParseFlagsDeathTest, OverflowingValueExitsTwo) {
+  EXPECT_EXIT(Parse({"--threads=99999999999"}), testing::ExitedWithCode(2),
+              "--threads=99999999999 is not a valid value");
+}
+
+// Abseil's own flags are not part of a lesson's command line.
+TEST(ParseFlagsDeathTest, AbseilInternalFlagsAreUnknown) {
+  EXPECT_EXIT(Parse({"--flagfile=/etc/passwd"}), testing::ExitedWithCode(2),
+              "unknown flag --flagfile");
+}
+
+// Lessons take no positional arguments.
+TEST(ParseFlagsDeathTest, PositionalArgumentExitsTwo) {
+  EXPECT_EXIT(Parse({"4"}), testing::ExitedWithCode(2), "unexpected argument '4'");
+}
+
+// A non-boolean flag at the end with no value is refused.
+TEST(ParseFlagsDeathTest, MissingValueExitsTwo) {
+  EXPECT_EXIT(Parse({"--threads"}), testing::ExitedWithCode(2), "--threads needs a value");
+}
+
+// --help lists the program's flags and exits 0.
+TEST(ParseFlagsDeathTest, HelpListsFlagsAndExitsZero) {
+  EXPECT_EXIT(
+      {
+        testing::internal::CaptureStdout();
+        Parse({"--help"});
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+// A value outside the allowed range names the flag and the range.
+TEST(RequireInRangeDeathTest, OutOfRangeExitsTwo) {
+  absl::SetFlag(&FLAGS_threads, 0);
+  EXPECT_EXIT(lesson::RequireInRange(FLAGS_threads, 1, 64), testing::ExitedWithCode(2),
+              "--threads=0 is out of range; allowed: 1 to 64\n$");
+  absl::SetFlag(&FLAGS_delay, absl::Hours(2));
+  EXPECT_EXIT(lesson::RequireInRange(FLAGS_delay, absl::ZeroDuration(), absl::Seconds(30)),
+              testing::ExitedWithCode(2), "--delay=2h is out of range; allowed: 0 to 30s");
+}
+
+// A value inside the range passes without a word.
+TEST(RequireInRangeTest, InRangeReturns) {
+  absl::SetFlag(&FLAGS_threads, 64);
+  lesson::RequireInRange(FLAGS_threads, 1, 64);
+  absl::SetFlag(&FLAGS_threads, 1);
+  lesson::RequireInRange(FLAGS_threads, 1, 64);
+}
+
+// A string flag outside its set of choices lists the choices.
+TEST(RequireOneOfDeathTest, UnknownChoiceExitsTwo) {
+  absl::SetFlag(&FLAGS_interleave, "sometimes");
+  EXPECT_EXIT(lesson::RequireOneOf(FLAGS_interleave, {"off", "forced"}),
+              testing::ExitedWithCode(2), "--interleave=sometimes is not allowed; allowed: off, forced");
+}
+
+}  // namespace

@@ -1,0 +1,71 @@
+// common/json.h — the one JSON object an experiment prints with --json.
+//
+// Experiments print a readable table by default; with --json they print exactly one JSON
+// object on standard output instead, which tools/report reads. Building it:
+//
+//   lesson::JsonObject row;
+//   row.Set("mode", "threads").Set("workers", 2).Set("seconds", 0.51);
+//   lesson::JsonObject out;
+//   out.Set("experiment", "cpu_bound").Set("results", std::vector{row});
+//   lesson::WriteLine(out.ToString());
+//
+// Keys keep the order they were first set in; setting a key again replaces its value.
+// Numbers that are not finite (NaN, infinity) are written as null, as JSON requires.
+#ifndef COMMON_JSON_H_
+#define COMMON_JSON_H_
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/declare.h"
+
+// --json: print one JSON object instead of the readable table. Defined in json.cc, so
+// every binary that links //common:json has it.
+ABSL_DECLARE_FLAG(bool, json);
+
+namespace lesson {
+
+// True when the user passed --json.
+bool JsonRequested();
+
+// `text` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view text);
+
+class JsonObject {
+ public:
+  JsonObject& Set(std::string_view key, std::string_view value);
+  JsonObject& Set(std::string_view key, const char* value) {
+    return Set(key, std::string_view(value));
+  }
+  JsonObject& Set(std::string_view key, const std::string& value) {
+    return Set(key, std::string_view(value));
+  }
+  JsonObject& Set(std::string_view key, bool value);
+  JsonObject& Set(std::string_view key, double value);
+  template <typename Integer,
+            typename = std::enable_if_t<std::is_integral_v<Integer> &&
+                                        !std::is_same_v<Integer, bool>>>
+  JsonObject& Set(std::string_view key, Integer value) {
+    return SetEncoded(key, std::to_string(value));
+  }
+  JsonObject& Set(std::string_view key, const JsonObject& value) {
+    return SetEncoded(key, value.ToString());
+  }
+  JsonObject& Set(std::string_view key, const std::vector<JsonObject>& values);
+  JsonObject& Set(std::string_view key, const std::vector<double>& values);
+
+  // The object on one line: {"key": value, ...}.
+  std::string ToString() const;
+
+ private:
+  JsonObject& SetEncoded(std::string_view key, std::string encoded);
+
+  std::vector<std::pair<std::string, std::string>> fields_;  // key, encoded value
+};
+
+}  // namespace lesson
+
+#endif  // COMMON_JSON_H_
