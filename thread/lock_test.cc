@@ -1,0 +1,73 @@
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "common/run_program.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+using lesson::RunfilePath;
+using lesson::RunProgram;
+using testing::HasSubstr;
+
+// The "runs with lost updates: X of N" counts, in the order the lesson prints them.
+std::vector<int> LostRunCounts(const std::string& out, int runs) {
+  std::vector<int> counts;
+  const std::regex line("runs with lost updates: (\\d+) of " + std::to_string(runs));
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    counts.push_back(std::stoi((*it)[1]));
+  }
+  return counts;
+}
+
+// Without a lock updates are lost; std::mutex, absl::Mutex and the atomic always give 0.
+TEST(LockTest, LostUpdatesOnlyWithoutALock) {
+  auto r = RunProgram({RunfilePath("thread/lock"), "--runs=20", "--iterations=100000"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  std::vector<int> lost = LostRunCounts(r.stdout_text, 20);
+  ASSERT_EQ(lost.size(), 4u) << r.stdout_text;
+  EXPECT_GE(lost[0], 1) << "no lost update in 20 unlocked runs:\n" << r.stdout_text;
+  EXPECT_EQ(lost[1], 0) << "std::mutex";
+  EXPECT_EQ(lost[2], 0) << "absl::Mutex";
+  EXPECT_EQ(lost[3], 0) << "std::atomic";
+  EXPECT_THAT(r.stdout_text, HasSubstr("final num per run:  0, 0, 0"));
+}
+
+// The forced interleaving loses t1's update the same way every time: num is exactly 2.
+TEST(LockTest, ForcedInterleavingLosesExactlyOneUpdate) {
+  auto r = RunProgram({RunfilePath("thread/lock"), "--interleave=forced"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  const std::string& out = r.stdout_text;
+  const std::vector<std::string> steps = {
+      "step 1  t1 reads  num -> 0\n",
+      "step 2  t2 reads  num -> 0\n",
+      "step 3  t1 writes num = 0 + 1 = 1\n",
+      "step 4  t2 writes num = 0 + 2 = 2   (t1's write is overwritten)\n",
+      "result: num = 2; expected 0 + 1 + 2 = 3: t1's update is lost\n",
+  };
+  size_t at = 0;
+  for (const std::string& step : steps) {
+    size_t found = out.find(step, at);
+    ASSERT_NE(found, std::string::npos) << "missing or out of order: " << step << out;
+    at = found + step.size();
+  }
+}
+
+// Nonsensical flags: one line naming the flag and its range, exit status 2.
+TEST(LockTest, RejectsBadFlags) {
+  for (const char* bad : {"--runs=0", "--iterations=-5", "--interleave=sometimes"}) {
+    auto r = RunProgram({RunfilePath("thread/lock"), bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_EQ(r.stdout_text, "") << bad;
+    EXPECT_THAT(r.stderr_text, HasSubstr(std::string(bad).substr(0, 8))) << bad;
+    EXPECT_THAT(r.stderr_text, HasSubstr("allowed")) << bad;
+    EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1) << bad;
+  }
+}
+
+}  // namespace
