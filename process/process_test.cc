@@ -1,0 +1,385 @@
+#include "process/process.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/pipe.h"
+#include "process/proc_info.h"
+
+namespace process {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A child body that never ends by itself.
+[[noreturn]] void BlockForever() {
+  while (true) pause();
+}
+
+// True if `pid` is still this process's child in any state (running or zombie).
+bool IsOurChild(pid_t pid) {
+  for (const ProcInfo& child : ListChildren(getpid())) {
+    if (child.pid == pid) return true;
+  }
+  return false;
+}
+
+int g_value = 1;  // Changed by children in MemoryIsCopiedNotShared.
+
+// The callable's return value is the exit code, as sys.exit(n) in a Python target.
+TEST(ProcessTest, StartAndJoinReportExitCode) {
+  Process p([] { return 7; });
+  ASSERT_TRUE(p.Start().ok());
+  EXPECT_GT(p.pid(), 0);
+  ASSERT_TRUE(p.Join().ok());
+  ASSERT_TRUE(p.exit_status().has_value());
+  EXPECT_TRUE(p.exit_status()->exited());
+  EXPECT_EQ(p.exit_status()->code(), 7);
+  EXPECT_EQ(p.exit_code(), 7);
+  EXPECT_EQ(p.exit_status()->ToString(), "exited with code 7");
+}
+
+// A callable returning void exits with 0.
+TEST(ProcessTest, VoidTargetExitsWithZero) {
+  Process p([] {});
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 0);
+}
+
+// Arguments are copied at construction, like Process(target=f, args=(...)).
+TEST(ProcessTest, PassesArgumentsCopiedAtConstruction) {
+  int number = 1;
+  std::string text = "22";
+  Process p([](int a, const std::string& b) { return a + static_cast<int>(b.size()); }, number,
+            text);
+  number = 100;  // Too late: the Process has its own copy.
+  text = "a much longer string";
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 3);
+}
+
+// Kill() is SIGKILL; exit_code() follows Python: minus the signal number.
+TEST(ProcessTest, KillEndsTheChildWithSigkill) {
+  Process p(BlockForever);
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Kill().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_TRUE(p.exit_status()->signaled());
+  EXPECT_EQ(p.exit_status()->signal(), SIGKILL);
+  EXPECT_EQ(p.exit_code(), -SIGKILL);
+  EXPECT_EQ(p.exit_status()->ToString(), "killed by signal 9 (SIGKILL: Killed)");
+}
+
+// Terminate() is SIGTERM.
+TEST(ProcessTest, TerminateSendsSigterm) {
+  Process p(BlockForever);
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Terminate().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_status()->signal(), SIGTERM);
+}
+
+// A timed Join gives up with DeadlineExceeded and leaves the child running.
+TEST(ProcessTest, JoinWithTimeoutGivesUpWhileTheChildRuns) {
+  Process p(BlockForever);
+  ASSERT_TRUE(p.Start().ok());
+  absl::Status status = p.Join(absl::Milliseconds(50));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(status)) << status;
+  EXPECT_TRUE(p.IsAlive());
+  EXPECT_FALSE(p.exit_status().has_value());
+  EXPECT_FALSE(p.exit_code().has_value());
+  ASSERT_TRUE(p.Kill().ok());
+  EXPECT_TRUE(p.Join(absl::Seconds(60)).ok());
+  EXPECT_FALSE(p.IsAlive());
+}
+
+// is_alive() is false before start and after the end, as in Python.
+TEST(ProcessTest, IsAliveOnlyBetweenStartAndEnd) {
+  Process p([] { return 0; });
+  EXPECT_FALSE(p.IsAlive());
+  EXPECT_EQ(p.pid(), -1);
+  ASSERT_TRUE(p.Start().ok());
+  while (p.IsAlive()) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_EQ(p.exit_code(), 0);  // IsAlive() reaped it.
+}
+
+// Using a Process out of order is an error, not undefined behaviour.
+TEST(ProcessTest, OutOfOrderCallsAreErrors) {
+  Process p([] {});
+  EXPECT_TRUE(absl::IsFailedPrecondition(p.Join()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(p.Kill()));
+  ASSERT_TRUE(p.Start().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(p.Start()));
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_TRUE(p.Join().ok());  // Joining again is fine.
+  EXPECT_TRUE(p.Kill().ok());  // Nothing to kill any more: not sent, not an error.
+}
+
+// After Join there is no zombie: the kernel has forgotten the child.
+TEST(ProcessTest, NoZombieAfterJoin) {
+  Process p([] { return 0; });
+  ASSERT_TRUE(p.Start().ok());
+  const pid_t pid = p.pid();
+  EXPECT_TRUE(IsOurChild(pid));
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_FALSE(IsOurChild(pid));
+}
+
+// A Process destroyed while its child runs kills and reaps it (like std::jthread joins).
+TEST(ProcessTest, DestructorKillsAndReapsARunningChild) {
+  pid_t pid;
+  {
+    Process p(BlockForever);
+    ASSERT_TRUE(p.Start().ok());
+    pid = p.pid();
+    ASSERT_TRUE(IsOurChild(pid));
+  }
+  EXPECT_FALSE(IsOurChild(pid));
+}
+
+// An ended but never joined child is reaped by the destructor too.
+TEST(ProcessTest, DestructorReapsAnEndedChild) {
+  pid_t pid;
+  {
+    Process p([] { return 0; });
+    ASSERT_TRUE(p.Start().ok());
+    pid = p.pid();
+    absl::SleepFor(absl::Milliseconds(20));  // Probably a zombie by now; either is fine.
+  }
+  EXPECT_FALSE(IsOurChild(pid));
+}
+
+// Processes can live in a vector; moving keeps the child with the new owner.
+TEST(ProcessTest, MovableIntoContainers) {
+  std::vector<Process> workers;
+  for (int i = 0; i < 3; ++i) workers.emplace_back([i] { return 10 + i; });
+  for (Process& w : workers) ASSERT_TRUE(w.Start().ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(workers[i].Join().ok());
+    EXPECT_EQ(workers[i].exit_code(), 10 + i);
+  }
+}
+
+// Assigning over a running Process ends the old child first.
+TEST(ProcessTest, MoveAssignmentEndsTheOldChild) {
+  Process p(BlockForever);
+  ASSERT_TRUE(p.Start().ok());
+  const pid_t old_pid = p.pid();
+  p = Process([] { return 5; });
+  EXPECT_FALSE(IsOurChild(old_pid));
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 5);
+}
+
+// The child gets a copy of the parent's memory: its writes stay in the child.
+TEST(ProcessTest, MemoryIsCopiedNotShared) {
+  g_value = 1;
+  Process p([] {
+    g_value = 2;
+    return g_value;
+  });
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 2);  // The child saw its own write...
+  EXPECT_EQ(g_value, 1);        // ...the parent never did.
+}
+
+// What the child computed comes back through a pipe.
+TEST(ProcessTest, PipeCarriesTheResultBack) {
+  Pipe pipe = Pipe::Create().value();
+  Process p([&pipe] {
+    pipe.CloseRead();
+    return pipe.WriteAll("sum=" + std::to_string(6 * 7)).ok() ? 0 : 1;
+  });
+  ASSERT_TRUE(p.Start().ok());
+  pipe.CloseWrite();
+  absl::StatusOr<std::string> text = pipe.ReadAll();
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(*text, "sum=42");
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 0);
+}
+
+// An exception escaping the callable ends the child with 1; the parent is unaffected.
+TEST(ProcessTest, UncaughtExceptionExitsWithOne) {
+  Process p([]() -> int { throw std::runtime_error("boom"); });
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 1);
+}
+
+// If someone else reaps our child, Join says so instead of hanging or guessing.
+TEST(ProcessTest, ChildReapedElsewhereIsReported) {
+  Process p([] { return 0; });
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_EQ(waitpid(p.pid(), nullptr, 0), p.pid());  // The "someone else".
+  absl::Status status = p.Join();
+  EXPECT_TRUE(absl::IsInternal(status)) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("reaped elsewhere"));
+  EXPECT_FALSE(p.IsAlive());
+}
+
+// Join in two threads and Kill from a third: both joins return, one status.
+TEST(ProcessTest, ConcurrentJoinAndKill) {
+  Process p(BlockForever);
+  ASSERT_TRUE(p.Start().ok());
+  absl::Status first, second;
+  std::thread joiner1([&] { first = p.Join(); });
+  std::thread joiner2([&] { second = p.Join(absl::Seconds(60)); });
+  std::thread killer([&] {
+    absl::SleepFor(absl::Milliseconds(10));
+    EXPECT_TRUE(p.Kill().ok());
+  });
+  joiner1.join();
+  joiner2.join();
+  killer.join();
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_TRUE(second.ok()) << second;
+  EXPECT_EQ(p.exit_status()->signal(), SIGKILL);
+}
+
+// Program() starts another executable (the spawn start method).
+TEST(ProcessTest, ProgramRunsAnExecutable) {
+  Process p = Process::Program({"/bin/sh", "-c", "exit 3"});
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 3);
+}
+
+// A program that does not exist is NotFound at Start(), with the path in the message.
+TEST(ProcessTest, MissingProgramIsNotFound) {
+  Process p = Process::Program({"/no/such/program"});
+  absl::Status status = p.Start();
+  EXPECT_TRUE(absl::IsNotFound(status)) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("/no/such/program"));
+  EXPECT_FALSE(p.IsAlive());
+}
+
+// The child's CPU time comes back from wait4. The child spins until its own CPU clock
+// says 200 ms, so the bound holds however loaded the machine is.
+TEST(ProcessTest, ResourceUsageReportsCpuTime) {
+  Process p([] {
+    timespec cpu{};
+    do {
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    } while (cpu.tv_sec == 0 && cpu.tv_nsec < 200'000'000);
+  });
+  ASSERT_TRUE(p.Start().ok());
+  ASSERT_TRUE(p.Join().ok());
+  ASSERT_TRUE(p.resource_usage().has_value());
+  EXPECT_GE(p.resource_usage()->cpu(), absl::Milliseconds(190));
+}
+
+// Peak RSS: a child that touches 64 MiB peaks at least ~64 MiB above one that does
+// nothing (the baseline includes what both inherit from this test process).
+TEST(ProcessTest, ResourceUsageReportsPeakRss) {
+  constexpr size_t kBytes = 64 << 20;
+  Process idle([] {});
+  Process hungry([] {
+    char* block = static_cast<char*>(std::malloc(kBytes));
+    if (block == nullptr) return 1;
+    std::memset(block, 1, kBytes);  // Touch every page so it is really resident.
+    // Tell the compiler the memory is used, or it may drop malloc+memset+free as dead.
+    asm volatile("" : : "r"(block) : "memory");
+    std::free(block);
+    return 0;
+  });
+  ASSERT_TRUE(idle.Start().ok());
+  ASSERT_TRUE(idle.Join().ok());
+  ASSERT_TRUE(hungry.Start().ok());
+  ASSERT_TRUE(hungry.Join().ok());
+  ASSERT_EQ(hungry.exit_code(), 0);
+  const int64_t extra =
+      hungry.resource_usage()->peak_rss_bytes - idle.resource_usage()->peak_rss_bytes;
+  EXPECT_GE(extra, int64_t{kBytes} * 3 / 4)
+      << "idle child peak " << idle.resource_usage()->peak_rss_bytes << ", hungry child peak "
+      << hungry.resource_usage()->peak_rss_bytes;
+}
+
+// Start() flushes stdio first, so text the parent had buffered is written once, not
+// once by the parent and again by the child's copy of the buffer. Runs in a child of its
+// own, which points its stdout at a pipe (where stdio buffers fully) and reads it back.
+TEST(ProcessTest, BufferedOutputIsNotDuplicatedByFork) {
+  Pipe result = Pipe::Create().value();
+  Process checker([&result] {
+    Pipe out = Pipe::Create().value();
+    dup2(out.write_fd(), STDOUT_FILENO);
+    out.CloseWrite();
+    std::printf("parent-before;");  // Buffered: stdout is a pipe now.
+    Process child([] { std::printf("child;"); });
+    if (!child.Start().ok() || !child.Join().ok()) return 1;
+    std::fflush(stdout);
+    close(STDOUT_FILENO);
+    absl::StatusOr<std::string> text = out.ReadAll();
+    result.CloseRead();
+    return result.WriteAll(text.ok() ? *text : "read failed").ok() ? 0 : 1;
+  });
+  ASSERT_TRUE(checker.Start().ok());
+  result.CloseWrite();
+  EXPECT_EQ(result.ReadAll().value(), "parent-before;child;");
+  ASSERT_TRUE(checker.Join().ok());
+  EXPECT_EQ(checker.exit_code(), 0);
+}
+
+// PR_SET_PDEATHSIG: when a parent is killed outright (no destructor runs), the kernel
+// kills its children. A subreaper child adopts the orphan so the test can reap it and
+// see how it died.
+TEST(ProcessTest, ChildDiesWhenItsParentIsKilled) {
+  Process reaper([]() -> int {
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    Pipe pipe = Pipe::Create().value();
+    Process middle([&pipe] {
+      Process grandchild([&pipe] {
+        pipe.CloseRead();
+        pipe.CloseWrite();
+        BlockForever();
+      });
+      if (!grandchild.Start().ok()) return 1;
+      (void)pipe.WriteAll(std::to_string(grandchild.pid()));
+      pipe.CloseWrite();
+      BlockForever();
+    });
+    if (!middle.Start().ok()) return 10;
+    pipe.CloseWrite();
+    absl::StatusOr<std::string> text = pipe.ReadAll();
+    if (!text.ok() || text->empty()) return 11;
+    const pid_t grandchild = std::stoi(*text);
+    if (!middle.Kill().ok() || !middle.Join().ok()) return 12;
+    int status = 0;
+    if (waitpid(grandchild, &status, 0) != grandchild) return 13;  // Adopted by us.
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? 0 : 14;
+  });
+  ASSERT_TRUE(reaper.Start().ok());
+  ASSERT_TRUE(reaper.Join().ok());
+  EXPECT_EQ(reaper.exit_code(), 0);
+}
+
+// DieWithParent reports whether the parent it expects is still the parent.
+TEST(ProcessTest, DieWithParentChecksTheParent) {
+  const pid_t me = getpid();
+  Process child([me] { return (DieWithParent(me) ? 1 : 0) + (DieWithParent(me + 1) ? 0 : 2); });
+  ASSERT_TRUE(child.Start().ok());
+  ASSERT_TRUE(child.Join().ok());
+  EXPECT_EQ(child.exit_code(), 3);
+}
+
+}  // namespace
+}  // namespace process
