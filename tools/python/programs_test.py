@@ -1,0 +1,85 @@
+"""Tests for the CPython programs in tools/python/: at tiny sizes each one runs every mode,
+prints one JSON object the report reads, and rejects bad flags with exit status 2.
+(No timing is asserted: that is what the report measures.)"""
+
+import os
+import subprocess
+import sys
+import unittest
+
+from tools.reporting import experiments
+from tools.reporting import schema
+
+DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(script, *flags):
+    return subprocess.run([sys.executable, os.path.join(DIRECTORY, script), *flags],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=120, check=False)
+
+
+class ProgramsTest(unittest.TestCase):
+    def measured(self, script, *flags):
+        result = run(script, *flags, "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return schema.parse(result.stdout, experiments.EXPERIMENT_JSON)
+
+    # run1/run2: single, threads, processes; single's speedup is 1 by definition.
+    def test_cpu_bound(self):
+        m = self.measured("cpu_bound.py", "--iterations=1000", "--repeats=2")
+        self.assertEqual(m.experiment, "cpu_bound")
+        self.assertEqual([(r.mode, r.workers) for r in m.results],
+                         [("single", 1), ("threads", 2), ("processes", 2)])
+        self.assertEqual(m.results[0].speedup, 1.0)
+        for r in m.results:
+            self.assertLessEqual(r.min, r.seconds)
+            self.assertLessEqual(r.seconds, r.max)
+        self.assertIn("2 loops of 1,000 empty iterations", m.work)
+
+    # run3/run4, plus asyncio coroutines; every mode really sleeps: 3 sleeps per job, so
+    # even the concurrent modes take at least 3 of them.
+    def test_io_bound(self):
+        m = self.measured("io_bound.py", "--sleep=0.01", "--repeats=1")
+        self.assertEqual([r.mode for r in m.results], ["single", "threads", "processes", "coroutines"])
+        self.assertGreaterEqual(m.results[0].seconds, 2 * 3 * 0.01)
+        for r in m.results[1:]:
+            self.assertGreaterEqual(r.seconds, 3 * 0.01)
+
+    # Many concurrent waits as coroutines and as threads, with the memory each needed.
+    def test_gather(self):
+        m = self.measured("gather.py", "--tasks=50", "--sleep=0.05")
+        self.assertEqual([(r.mode, r.workers) for r in m.results],
+                         [("coroutines", 50), ("threads", 50)])
+        for r in m.results:
+            self.assertGreaterEqual(r.seconds, 0.05)
+            self.assertGreater(r.peak_rss_bytes, 0)
+            self.assertIsNotNone(r.bytes_per_worker)
+            self.assertIsNone(r.speedup)
+
+    # Without --json: a readable table, not JSON.
+    def test_table(self):
+        result = run("io_bound.py", "--sleep=0.001", "--repeats=1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("coroutines", result.stdout)
+        self.assertFalse(result.stdout.startswith("{"))
+
+    # Bad flags: one line naming the flag and the range, exit status 2.
+    def test_bad_flags(self):
+        for script, flag, expected in (
+                ("cpu_bound.py", "--iterations=0", "allowed: 1 to 10000000000"),
+                ("cpu_bound.py", "--workers=1000", "allowed: 1 to 64"),
+                ("io_bound.py", "--sleep=-1", "allowed: 0.001 to 10.0"),
+                ("io_bound.py", "--repeats=many", "'many' is not a number"),
+                ("gather.py", "--tasks=1000000", "allowed: 1 to 20000"),
+                ("gather.py", "--bogus", "unrecognized arguments: --bogus")):
+            with self.subTest(script=script, flag=flag):
+                result = run(script, flag)
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                self.assertIn(expected, result.stderr)
+                self.assertEqual(result.stdout, "")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,283 @@
+"""tools/report.py — measure the efficiency chapter on this machine: C++ beside CPython
+and beside the tutorial's published figures.
+
+    bazel run //tools:report                      # everything (a few minutes)
+    bazel run //tools:report -- --quick           # short runs, same tables
+    bazel run //tools:report -- --only=cpu_bound,io_bound --out=/tmp/r
+
+It builds every experiment with optimisation (bazel build -c opt), runs each with --json
+and reads the one JSON object it prints, runs the CPython programs in tools/python/ on
+the same machine, and writes a folder: report.md, the raw JSON of every run, and charts
+rendered by gnuplot. Progress goes to stderr; the Markdown tables to stdout.
+
+Exit status: 0 when every run produced figures; 1 when any experiment failed or does not
+exist yet (the report still covers all the others and says which and why); 2 for a bad
+command line; 130 when interrupted (the report of what ran is still written).
+"""
+
+import datetime
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+if __package__ in (None, ""):  # run as a file (python3 tools/report.py): find `tools`
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tools import cli
+from tools import workspace as workspace_lib
+from tools.reporting import charts as charts_lib
+from tools.reporting import document
+from tools.reporting import experiments as catalogue
+from tools.reporting import machine as machine_lib
+from tools.reporting import outcome as outcome_lib
+from tools.reporting import progress as progress_lib
+from tools.reporting import runner
+from tools.reporting import schema
+from tools.reporting import tables
+
+PROGRAM = "report"
+PYTHON_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "python")
+
+
+def parse_flags(argv):
+    flags = cli.FlagParser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
+    flags.add_argument("--quick", action="store_true",
+                       help="short runs (one repeat, small work): a minute instead of several")
+    flags.add_argument("--only", default="", metavar="NAME[,NAME...]",
+                       help="run only these experiments: " + ", ".join(catalogue.NAMES))
+    flags.add_argument("--out", default="", metavar="DIR",
+                       help="the folder to write (new or empty); default: a new dated folder "
+                            "under reports/ in the workspace")
+    flags.add_argument("--timeout", type=cli.int_in_range(1, 7200), default=900, metavar="SECONDS",
+                       help="longest one run may take before it is killed (default 900)")
+    args = flags.parse_args(argv)
+    only = [name for name in args.only.split(",") if name] if args.only else []
+    try:
+        args.selected = catalogue.select(only)
+    except ValueError as unknown:
+        cli.fail_usage(PROGRAM, f"argument --only: '{unknown}' is not an experiment; allowed: "
+                       + ", ".join(catalogue.NAMES))
+    if args.only and not only:
+        cli.fail_usage(PROGRAM, "argument --only: no experiment named; allowed: "
+                       + ", ".join(catalogue.NAMES))
+    return args
+
+
+class Environment:
+    """Where programs come from: Bazel for C++, tools/python/ for CPython. Tests pass a
+    fake one, so they run no real experiment and no Bazel."""
+
+    def __init__(self, workspace, log_directory):
+        self.bazel = workspace_lib.Bazel(workspace, log_directory)
+        self.workspace = workspace
+        self.python = sys.executable
+        self.python_directory = PYTHON_DIRECTORY
+        self.bazel_flags = " ".join(
+            ["bazel build"] + list(workspace_lib.BUILD_FLAGS)
+            + [workspace_lib.build_flags_from_bazelrc(workspace) + " (from .bazelrc)"])
+
+    def build(self, label):
+        return self.bazel.build(label)
+
+    def flags_of(self, binary):
+        return defined_flags(binary)
+
+    def cwd_for(self, binary):
+        return workspace_lib.runfiles_directory(binary)
+
+    def machine(self):
+        return machine_lib.describe(self.bazel_flags, self.python)
+
+
+def defined_flags(binary):
+    """The flags a lesson binary defines, read from its --help (common/flags.cc prints
+    each as "  --name (default: ...)"). Empty if --help fails."""
+    try:
+        result = subprocess.run([binary, "--help"], capture_output=True, text=True,
+                                stdin=subprocess.DEVNULL, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    names = set()
+    for line in result.stdout.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("--") and "(default:" in stripped:
+            names.add(stripped[2:].split(" ", 1)[0])
+    return names
+
+
+def cpp_argv(experiment, binary, flags_defined, quick):
+    run = experiment.cpp
+    argv = [binary, *run.args]
+    if quick:
+        argv += [f"--{name}={value}" for name, value in run.quick_flags if name in flags_defined]
+        argv += list(run.quick_args)
+    return argv
+
+
+def python_argv(environment, experiment, quick):
+    run = experiment.python
+    script = os.path.join(environment.python_directory, run.script)
+    return [environment.python, script, *(run.quick_args if quick else run.args), "--json"]
+
+
+def measure(experiment, source, label, argv, output_format, timeout, progress, cwd=None):
+    """Runs one program and reads its JSON; returns an Outcome (never raises for the
+    program's faults)."""
+    progress.start(f"{source} {experiment.name}", " ".join(shlex.quote(a) for a in argv))
+    done = runner.run_program(argv, timeout, cwd=cwd, on_tick=progress.tick)
+    result = outcome_lib.Outcome(experiment.name, source, label, outcome_lib.OK, argv=argv,
+                                 seconds=done.seconds, stdout=done.stdout, stderr=done.stderr)
+    failure = done.failure()
+    if not failure:
+        try:
+            result.measurement = schema.parse(done.stdout, output_format)
+        except schema.BadOutput as bad:
+            failure = f"bad JSON: {bad}"
+    if failure:
+        result.status, result.reason = outcome_lib.FAILED, failure
+        progress.finish(f"FAILED after {done.seconds:.1f} s: {failure}")
+    else:
+        progress.finish(f"ok, {done.seconds:.1f} s")
+    return result
+
+
+def run_all(selected, environment, quick, timeout, progress):
+    """Builds, then runs, everything selected. Returns (outcomes, one per run in order;
+    interrupted). Ctrl-C stops the run in progress; it and the runs not reached are
+    recorded as NOT_RUN, so the report of what did run is still written."""
+    outcomes = []
+    built = {}
+    for experiment in selected:
+        label = experiment.cpp.target
+        progress.start(f"build {label}", "bazel build -c opt")
+        built[experiment.name] = b = environment.build(label)
+        progress.finish("ok" if b.path else ("MISSING: " if b.missing else "FAILED: ") + b.error)
+    interrupted = False
+    for experiment in selected:
+        for source in (catalogue.CPP, catalogue.CPYTHON):
+            if source == catalogue.CPYTHON and experiment.python is None:
+                continue
+            label = (experiment.cpp.target if source == catalogue.CPP
+                     else f"tools/python/{experiment.python.script}")
+            if interrupted:
+                outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
+                                                    outcome_lib.NOT_RUN, "interrupted"))
+                continue
+            if source == catalogue.CPP:
+                b = built[experiment.name]
+                if not b.path:
+                    outcomes.append(outcome_lib.Outcome(
+                        experiment.name, source, label,
+                        outcome_lib.MISSING if b.missing else outcome_lib.FAILED, b.error))
+                    continue
+                argv = cpp_argv(experiment, b.path, environment.flags_of(b.path) if quick else set(),
+                                quick)
+                output_format, cwd = experiment.cpp.output, environment.cwd_for(b.path)
+            else:
+                argv = python_argv(environment, experiment, quick)
+                output_format, cwd = catalogue.EXPERIMENT_JSON, None
+            try:
+                outcomes.append(measure(experiment, source, label, argv, output_format, timeout,
+                                        progress, cwd))
+            except KeyboardInterrupt:
+                interrupted = True
+                progress.finish("interrupted")
+                outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
+                                                    outcome_lib.NOT_RUN, "interrupted"))
+    return outcomes, interrupted
+
+
+def default_out(workspace):
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    return os.path.join(workspace, "reports", stamp)
+
+
+def prepare_out(out):
+    """Creates the report folder; a bad --out is a usage error (exit 2)."""
+    if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
+        cli.fail_usage(PROGRAM, f"argument --out: {out} exists and is not an empty folder; "
+                       "name a new one")
+    try:
+        for sub in ("", "raw", "charts", "logs"):
+            os.makedirs(os.path.join(out, sub), exist_ok=True)
+    except OSError as error:
+        cli.fail_usage(PROGRAM, f"argument --out: cannot create {out}: {error.strerror}")
+
+
+def write_raw(out, outcomes):
+    """raw/<experiment>.<source>.json for each run that printed JSON; stdout and stderr
+    of the others under logs/. Returns {(experiment, source): relative path}."""
+    files = {}
+    for o in outcomes:
+        stem = f"{o.experiment}.{'cpp' if o.source == catalogue.CPP else 'cpython'}"
+        if o.ok:
+            relative = f"raw/{stem}.json"
+            with open(os.path.join(out, relative), "w", encoding="utf-8") as f:
+                json.dump(o.measurement.raw, f, indent=2, ensure_ascii=False)
+                f.write("\n")
+            files[(o.experiment, o.source)] = relative
+        elif o.stdout or o.stderr:
+            relative = f"logs/{stem}.stdout.txt"
+            with open(os.path.join(out, relative), "w", encoding="utf-8") as f:
+                f.write(o.stdout)
+            with open(os.path.join(out, f"logs/{stem}.stderr.txt"), "w", encoding="utf-8") as f:
+                f.write(o.stderr)
+            files[(o.experiment, o.source)] = relative
+    index = [{"experiment": o.experiment, "source": o.source, "program": o.label,
+              "argv": o.argv, "status": o.status, "reason": o.reason,
+              "seconds": round(o.seconds, 3), "file": files.get((o.experiment, o.source))}
+             for o in outcomes]
+    with open(os.path.join(out, "raw", "runs.json"), "w", encoding="utf-8") as f:
+        json.dump(index, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    return files
+
+
+def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
+    given = sys.argv[1:] if argv is None else argv
+    args = parse_flags(given)
+    workspace = environment.workspace if environment else workspace_lib.find_workspace()
+    if workspace is None:
+        stderr.write(f"{PROGRAM}: not inside a Bazel workspace; run `bazel run //tools:report`\n")
+        return 1
+    out = args.out and os.path.join(workspace_lib.user_directory(), args.out)
+    out = out or default_out(workspace)
+    prepare_out(out)
+    environment = environment or Environment(workspace, os.path.join(out, "logs"))
+
+    runs = sum(1 + (e.python is not None) for e in args.selected)
+    progress = progress_lib.Progress(len(args.selected) + runs, stderr, PROGRAM)
+    progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
+                  f"({runs} runs after {len(args.selected)} builds); writing {out}")
+    machine = environment.machine()
+    outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout, progress)
+
+    raw_files = write_raw(out, outcomes)
+    charts = charts_lib.all_charts(args.selected, outcomes)
+    made, chart_errors = charts_lib.render(charts, os.path.join(out, "charts"))
+    command = " ".join(["bazel run //tools:report"] + (["--"] + list(map(shlex.quote, given))
+                                                        if given else []))
+    text = document.report_markdown(command, machine, args.selected, outcomes, made, chart_errors,
+                                    raw_files, machine_lib.load_average())
+    with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+
+    stdout.write(tables.summary(args.selected, outcomes))
+    stdout.flush()
+    problems = tables.problems(outcomes)
+    for error in chart_errors:
+        stderr.write(f"{PROGRAM}: {error}\n")
+    if problems:
+        stderr.write(f"{PROGRAM}: {len(problems)} of {len(outcomes)} runs produced no figures:\n")
+        for o in problems:
+            stderr.write(f"  {tables.status_line(o)}\n")
+    stderr.write(f"{PROGRAM}: wrote {out}/report.md ({len(made)} charts)\n")
+    if interrupted:
+        return 130
+    return 1 if problems or chart_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""Tests for tools/report.py as a whole, on fake experiments (small shell scripts that
+print a fixture, fail, hang or misbehave), so no real experiment and no Bazel runs."""
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from tools import report
+from tools import workspace
+from tools.reporting import fixtures
+
+HELP = """#!/bin/sh
+if [ "$1" = "--help" ]; then
+  printf 'Usage: fake [--flag=value ...]\\n\\nFlags:\\n%s' "$HELP_FLAGS"
+  exit 0
+fi
+"""
+
+
+def prints(fixture_name):
+    return f"cat '{os.path.join(fixtures.TESTDATA, fixture_name)}'\n"
+
+
+class FakeEnvironment:
+    """Programs are shell scripts written into a temporary folder. `programs` maps a
+    Bazel label to the script's body, or to None for a target that does not exist yet;
+    `python_programs` maps a tools/python/ script name to its Python source."""
+
+    def __init__(self, directory, programs, python_programs, help_flags=""):
+        self.workspace = directory
+        self.python = sys.executable
+        self.python_directory = os.path.join(directory, "python")
+        self.bazel_flags = "fake"
+        self.programs = programs
+        self.built = []
+        os.makedirs(self.python_directory, exist_ok=True)
+        for name, source in python_programs.items():
+            with open(os.path.join(self.python_directory, name), "w", encoding="utf-8") as f:
+                f.write(source)
+        self.help_flags = help_flags
+
+    def build(self, label):
+        self.built.append(label)
+        if self.programs.get(label) is None:
+            return workspace.Built(label, error="not written yet: there is no package //efficiency",
+                                   missing=True)
+        path = os.path.join(self.workspace, label.replace("/", "_").replace(":", "_"))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(HELP.replace("$HELP_FLAGS", self.help_flags) + self.programs[label])
+        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+        return workspace.Built(label, path=path)
+
+    def flags_of(self, binary):
+        return report.defined_flags(binary)
+
+    def cwd_for(self, binary):
+        return None
+
+    def machine(self):
+        return [("date", "2026-01-01 00:00:00 UTC"), ("cores", "2 online, 2 usable")]
+
+
+def python_printing(fixture_name):
+    return f"print(open({os.path.join(fixtures.TESTDATA, fixture_name)!r}).read())\n"
+
+
+def gone(pid, seconds=10):
+    """True once `pid` no longer exists (killed processes are reaped by init, not us)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class ReportTestCase(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.out = os.path.join(self.directory, "out")
+
+    def tearDown(self):
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def run_report(self, flags, programs, python_programs=None, help_flags=""):
+        """Runs report.main in-process; returns (exit status, stdout, stderr, environment)."""
+        environment = FakeEnvironment(os.path.join(self.directory, "ws"), programs,
+                                      python_programs or {}, help_flags)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        status = report.main(flags + [f"--out={self.out}"], environment, stdout, stderr)
+        return status, stdout.getvalue(), stderr.getvalue(), environment
+
+    def runs(self):
+        with open(os.path.join(self.out, "raw", "runs.json"), encoding="utf-8") as f:
+            return {(r["experiment"], r["source"]): r for r in json.load(f)}
+
+
+class FailureTest(ReportTestCase):
+    # One experiment fails, one hangs, one prints garbage, one does not exist yet: each is
+    # named with its reason, and every other experiment is still measured and reported.
+    def test_failures_do_not_hide_the_others(self):
+        status, stdout, stderr, _ = self.run_report(["--timeout=2"], {
+            "//efficiency:cpu_bound": prints("cpu_bound.cpp.json"),
+            "//efficiency:io_bound": "sleep 60\n",
+            "//efficiency:gil": "echo 'gil: the lock broke' >&2\nexit 3\n",
+            "//efficiency:tbb": "echo 'Title: TBB'\necho '{\"experiment\": \"tbb\"}'\n",
+            "//efficiency:processes_and_coroutines": None,
+            "//coroutine:scale": prints("scale.cpp.json"),
+            "//efficiency:costs": prints("costs.benchmark.json"),
+        }, {
+            "cpu_bound.py": python_printing("cpu_bound.cpython.json"),
+            "io_bound.py": "import sys\nsys.exit('io_bound.py: no sleep today')\n",
+            "gather.py": python_printing("scale.cpython.json"),
+        })
+        self.assertEqual(status, 1)
+        # The experiments that worked are all in the table printed to the terminal.
+        self.assertIn("| threads | 2 | 0.520 s · 1.92× | 1.60 s · 0.94× | 43.9 s · 1.07× |", stdout)
+        self.assertIn("| threads | 10000 | 1.50 s · 40 KiB each | 3.00 s · 16 KiB each |", stdout)
+        self.assertIn("| BM_CoroutineResume | 3.25 ns | 3.25 ns |", stdout)
+        # Each failure says which program and why.
+        for expected in (
+                "C++ `//efficiency:io_bound`: failed — timed out after 2 s (killed)",
+                "CPython `tools/python/io_bound.py`: failed — exited with status 1: "
+                "io_bound.py: no sleep today",
+                "C++ `//efficiency:gil`: failed — exited with status 3: gil: the lock broke",
+                "C++ `//efficiency:tbb`: failed — bad JSON: stdout does not start with a JSON "
+                "object: 'Title: TBB'",
+                "C++ `//efficiency:processes_and_coroutines`: missing — not written yet"):
+            self.assertIn(expected, stdout)
+            self.assertIn(expected, stderr)
+        self.assertIn("report: 5 of 10 runs produced no figures:", stderr)
+        # The folder has everything: report.md, raw JSON of the good runs, the output of
+        # the bad ones, charts, and an index of every run.
+        with open(os.path.join(self.out, "report.md"), encoding="utf-8") as f:
+            markdown = f.read()
+        self.assertIn("| tbb | 2 | 0.500 s · 2.00× | — | — |", markdown)
+        self.assertIn("## Machine", markdown)
+        self.assertIn("C++ `//efficiency:gil`: failed — exited with status 3", markdown)
+        runs = self.runs()
+        self.assertEqual(runs[("cpu_bound", "C++")]["status"], "ok")
+        self.assertEqual(runs[("cpu_bound", "C++")]["file"], "raw/cpu_bound.cpp.json")
+        self.assertEqual(runs[("gil", "C++")]["status"], "failed")
+        self.assertEqual(runs[("processes_and_coroutines", "C++")]["status"], "missing")
+        with open(os.path.join(self.out, "logs", "gil.cpp.stderr.txt"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), "gil: the lock broke\n")
+        with open(os.path.join(self.out, "raw", "scale.cpython.json"), encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["results"][1]["bytes_per_worker"], 16384)
+        if shutil.which("gnuplot"):
+            self.assertTrue(os.path.isfile(os.path.join(self.out, "charts", "speedup_cpu_bound.png")))
+            self.assertTrue(os.path.isfile(os.path.join(self.out, "charts", "memory.png")))
+
+    # An experiment that leaves a process behind has not ended cleanly: a failure, and
+    # the leftover is killed, not left running.
+    def test_leftover_process_is_a_failure(self):
+        marker = os.path.join(self.directory, "leftover.pid")
+        status, stdout, _, _ = self.run_report(["--only=gil"], {
+            "//efficiency:gil": f"sleep 60 > /dev/null 2>&1 &\necho $! > '{marker}'\n"
+                                + prints("cpu_bound.cpp.json")})
+        self.assertEqual(status, 1)
+        self.assertIn("left processes running (they were killed)", stdout)
+        with open(marker, encoding="utf-8") as f:
+            pid = int(f.read())
+        self.assertTrue(gone(pid), f"leftover process {pid} is still running")
+
+
+class SuccessTest(ReportTestCase):
+    # When everything selected works, the exit status is 0 and only it was built.
+    def test_all_ok(self):
+        status, stdout, stderr, environment = self.run_report(
+            ["--only=cpu_bound"], {"//efficiency:cpu_bound": prints("cpu_bound.cpp.json")},
+            {"cpu_bound.py": python_printing("cpu_bound.cpython.json")})
+        self.assertEqual(status, 0, stderr)
+        self.assertEqual(environment.built, ["//efficiency:cpu_bound"])
+        self.assertIn("## cpu_bound", stdout)
+        self.assertNotIn("Not measured", stdout)
+        # Progress: each step, n of m.
+        self.assertIn("report: [1/3] build //efficiency:cpu_bound", stderr)
+        self.assertIn("report: [2/3] C++ cpu_bound", stderr)
+        self.assertIn("report: [3/3] CPython cpu_bound", stderr)
+
+    # --quick adds a flag only when the binary defines it (read from its --help).
+    def test_quick_passes_only_defined_flags(self):
+        programs = {"//efficiency:cpu_bound": prints("cpu_bound.cpp.json")}
+        python = {"cpu_bound.py": python_printing("cpu_bound.cpython.json")}
+        self.run_report(["--only=cpu_bound", "--quick"], programs, python,
+                        help_flags="  --repeats (default: 5)\n      how many times\n")
+        argv = self.runs()[("cpu_bound", "C++")]["argv"]
+        self.assertEqual(argv[1:], ["--json", "--repeats=1"])
+        self.assertIn("--iterations=3000000", self.runs()[("cpu_bound", "CPython")]["argv"])
+        shutil.rmtree(self.out)
+        self.run_report(["--only=cpu_bound", "--quick"], programs, python, help_flags="")
+        self.assertEqual(self.runs()[("cpu_bound", "C++")]["argv"][1:], ["--json"])
+
+
+class BadFlagsTest(unittest.TestCase):
+    """The real command line, run as a user would (python3 tools/report.py ...)."""
+
+    def run_cli(self, *flags):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.py")
+        directory = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+        env = dict(os.environ, BUILD_WORKSPACE_DIRECTORY=directory, BUILD_WORKING_DIRECTORY=directory)
+        result = subprocess.run([sys.executable, script, *flags], capture_output=True, text=True,
+                                env=env, stdin=subprocess.DEVNULL, timeout=60, check=False)
+        return result, directory
+
+    # Each bad command line: exit status 2, one line naming the flag and what is allowed.
+    def test_bad_flags(self):
+        for flags, expected in (
+                (["--only=fast"], "report: argument --only: 'fast' is not an experiment; allowed: "
+                                  "cpu_bound, io_bound, gil, tbb, processes_and_coroutines, scale, costs"),
+                (["--only=,"], "report: argument --only: no experiment named; allowed: cpu_bound"),
+                (["--timeout=0"], "report: argument --timeout: 0 is out of range; allowed: 1 to 7200"),
+                (["--timeout=soon"], "report: argument --timeout: 'soon' is not an integer"),
+                (["--quick=3"], "report: argument --quick: ignored explicit argument '3'"),
+                (["cpu_bound"], "report: unrecognized arguments: cpu_bound"),
+                (["--fast"], "report: unrecognized arguments: --fast")):
+            with self.subTest(flags=flags):
+                result, directory = self.run_cli(*flags)
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(result.stdout, "")
+                self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                self.assertTrue(result.stderr.startswith(expected), result.stderr)
+                self.assertEqual(os.listdir(directory), [], "nothing may be written")
+
+    # A report never overwrites an earlier one.
+    def test_out_must_be_new(self):
+        directory = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+        old = os.path.join(directory, "earlier")
+        os.makedirs(old)
+        with open(os.path.join(old, "report.md"), "w", encoding="utf-8") as f:
+            f.write("an earlier report\n")
+        result, _ = self.run_cli(f"--out={old}")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, f"report: argument --out: {old} exists and is not an "
+                                        "empty folder; name a new one\n")
+
+    # --help describes the flags and exits 0.
+    def test_help(self):
+        result, _ = self.run_cli("--help")
+        self.assertEqual(result.returncode, 0)
+        for flag in ("--quick", "--only", "--out", "--timeout"):
+            self.assertIn(flag, result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,178 @@
+"""tools/reporting/charts.py — the report's charts: data files, gnuplot scripts, PNGs.
+
+Two kinds of chart:
+  speedup_<experiment>.png  speedup over single, by mode, one bar per source (C++,
+                            CPython, tutorial);
+  memory.png                memory one coroutine needs vs one thread, per source,
+                            on a log scale (they differ by orders of magnitude).
+The data (.dat) and the gnuplot script (.gp) stay beside each PNG, so a reader can
+re-render or restyle a chart with `gnuplot speedup_cpu_bound.gp`.
+"""
+
+import math
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from tools.reporting import experiments as catalogue
+from tools.reporting import tables
+
+MISSING = "-"   # gnuplot: `set datafile missing "-"`
+MEMORY_MODES = {"coroutine": "coroutines", "coroutines": "coroutines",
+                "thread": "threads", "threads": "threads"}
+
+
+@dataclass
+class Chart:
+    name: str        # file stem
+    title: str
+    ylabel: str
+    columns: list    # series titles
+    rows: list       # [(x label, [value or None per column])]
+    log_scale: bool = False
+    reference: float = None   # a horizontal line (speedup 1 = no gain)
+
+    def data_text(self):
+        """The .dat file: a commented header, then one line per x label."""
+        lines = ["# " + "\t".join(["label"] + self.columns)]
+        for label, values in self.rows:
+            cells = [MISSING if v is None else f"{v:.6g}" for v in values]
+            lines.append("\t".join([f'"{label}"'] + cells))
+        return "\n".join(lines) + "\n"
+
+
+def speedup_chart(experiment, outcomes):
+    """Speedup by mode for one experiment; None when nothing reported a speedup."""
+    rows = tables.comparison_rows(experiment, outcomes)
+    sources = [s for s in tables.sources_of(experiment)
+               if any(s in r.cells and r.cells[s].speedup is not None for r in rows)]
+    data = [(f"{r.mode} ({r.workers})", [r.cells[s].speedup if s in r.cells else None
+                                         for s in sources])
+            for r in rows]
+    data = [(label, values) for label, values in data if any(v is not None for v in values)]
+    if not data:
+        return None
+    return Chart(f"speedup_{experiment.name}", f"{experiment.name}: speedup over single "
+                 "(higher is faster)", "speedup (x)", sources, data, reference=1.0)
+
+
+def memory_chart(selected, outcomes):
+    """Memory per coroutine vs per thread, from every run that measured it; or None."""
+    rows = []
+    for experiment in selected:
+        for o in outcomes:
+            if o.experiment != experiment.name or not o.ok:
+                continue
+            per_mode = {}
+            for r in o.measurement.results:
+                mode = MEMORY_MODES.get(r.mode)
+                # A log scale has no place for 0 or less (a tiny run lost in the noise).
+                if mode and r.bytes_per_worker and r.bytes_per_worker > 0 and mode not in per_mode:
+                    per_mode[mode] = r.bytes_per_worker / 1024
+            if per_mode:
+                rows.append((f"{o.source} {experiment.name}",
+                             [per_mode.get("coroutines"), per_mode.get("threads")]))
+    if not rows:
+        return None
+    return Chart("memory", "memory per coroutine vs per thread (log scale)",
+                 "KiB per task (peak RSS growth / tasks)", ["coroutine", "thread"], rows,
+                 log_scale=True)
+
+
+def all_charts(selected, outcomes):
+    charts = [speedup_chart(e, outcomes) for e in selected
+              if e.cpp.output == catalogue.EXPERIMENT_JSON]
+    charts.append(memory_chart(selected, outcomes))
+    return [c for c in charts if c is not None]
+
+
+# One colour per series everywhere, so C++ is the same blue in every chart.
+COLOURS = {catalogue.CPP: "#1f77b4", catalogue.CPYTHON: "#ff7f0e", catalogue.TUTORIAL: "#8c8c8c",
+           "coroutine": "#2ca02c", "thread": "#d62728"}
+OTHER_COLOURS = ("#9467bd", "#8c564b", "#e377c2")
+
+
+def _value_format(chart):
+    return '"%.3g"' if chart.log_scale else '"%.2f"'
+
+
+def _log_floor(chart):
+    """The power of ten just below the smallest value: where log-scale bars start."""
+    values = [v for _, row in chart.rows for v in row if v is not None and v > 0]
+    return 10 ** math.floor(math.log10(min(values))) if values else 1
+
+
+def gnuplot_script(chart, terminal):
+    """A gnuplot script that renders chart.name + '.dat' to chart.name + '.png': clustered
+    bars, one colour per series, each bar labelled with its value."""
+    count = len(chart.columns)
+    series, labels = [], []
+    for i, title in enumerate(chart.columns):
+        column = i + 2
+        source = f'"{chart.name}.dat"' if i == 0 else '""'
+        xtic = ":xtic(1)" if i == 0 else ""
+        colour = COLOURS.get(title, OTHER_COLOURS[i % len(OTHER_COLOURS)])
+        series.append(f'{source} using {column}{xtic} title "{title}" linecolor rgb "{colour}"')
+        # The centre of bar i in its cluster: boxes are 1/(count + gap) wide, gap = 1.
+        offset = (i - (count - 1) / 2) / (count + 1)
+        labels.append(f'"" using ($0{offset:+.4f}):{column}:(sprintf({_value_format(chart)}, '
+                      f'${column})) with labels offset 0,0.6 notitle')
+    lines = [
+        f'set terminal {terminal} size 900,500',
+        f'set output "{chart.name}.png"',
+        'set termoption noenhanced',  # underscores in names are not subscripts
+        f'set title "{chart.title}"',
+        f'set ylabel "{chart.ylabel}"',
+        f'set datafile missing "{MISSING}"',
+        'set style data histograms',
+        'set style histogram clustered gap 1',
+        'set style fill solid 0.85 border -1',
+        'set key top left',
+        'set grid ytics',
+    ]
+    if chart.log_scale:
+        lines += ['set logscale y', f'set yrange [{_log_floor(chart):g}:*]']
+    else:
+        lines += ['set yrange [0:*]', 'set offsets 0, 0, graph 0.1, 0']
+    if chart.reference is not None:
+        lines.append(f'set arrow from graph 0, first {chart.reference} to graph 1, '
+                     f'first {chart.reference} nohead dashtype 2')
+    lines.append("plot " + ", \\\n     ".join(series + labels))
+    return "\n".join(lines) + "\n"
+
+
+def gnuplot_terminal(gnuplot):
+    """pngcairo when this gnuplot has it (antialiased), else png (libgd)."""
+    listing = subprocess.run([gnuplot, "-e", "set terminal"], capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL, check=False)
+    return "pngcairo" if "pngcairo" in listing.stdout + listing.stderr else "png"
+
+
+def render(charts, directory):
+    """Writes each chart's .dat and .gp into `directory` and runs gnuplot on it.
+    Returns (paths of the PNGs made, list of one-line errors)."""
+    if not charts:
+        return [], []
+    gnuplot = shutil.which("gnuplot")
+    errors = []
+    if gnuplot is None:
+        errors.append("gnuplot is not installed (tools/setup.sh installs gnuplot-nox): no charts")
+    terminal = gnuplot_terminal(gnuplot) if gnuplot else "png"
+    made = []
+    for chart in charts:
+        with open(os.path.join(directory, chart.name + ".dat"), "w", encoding="utf-8") as f:
+            f.write(chart.data_text())
+        with open(os.path.join(directory, chart.name + ".gp"), "w", encoding="utf-8") as f:
+            f.write(gnuplot_script(chart, terminal))
+        if gnuplot is None:
+            continue
+        result = subprocess.run([gnuplot, chart.name + ".gp"], cwd=directory, capture_output=True,
+                                text=True, stdin=subprocess.DEVNULL, check=False, timeout=60)
+        png = os.path.join(directory, chart.name + ".png")
+        if result.returncode != 0 or not os.path.isfile(png):
+            why = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            errors.append(f"gnuplot failed on {chart.name}.gp: {why}")
+        else:
+            made.append(png)
+    return made, errors

@@ -1,0 +1,70 @@
+"""tools/reporting/machine.py — the machine a report was measured on, in its own words.
+
+Numbers mean little without the machine: cores (and how many this process may use),
+CPU model, memory, kernel, compiler, interpreter, Bazel and its flags, the date, and the
+load average, because a shared machine busy with other work makes every figure slower.
+"""
+
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+
+
+def _first_line(argv):
+    if shutil.which(argv[0]) is None:
+        return f"{argv[0]} not found"
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{argv[0]}: {error}"
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0] if lines else f"{argv[0]}: no output"
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory():
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / (1 << 20):.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "unknown"
+
+
+def load_average():
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def describe(bazel_flags, python_executable):
+    """The machine record, as (name, value) pairs in reading order."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    compiler = os.environ.get("CC") or "gcc"  # what Bazel's autodetected toolchain uses
+    return [
+        ("date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")),
+        ("cores", f"{os.cpu_count()} online, {usable} usable by this process"),
+        ("CPU", _cpu_model()),
+        ("memory", _memory()),
+        ("kernel", f"{platform.system()} {platform.release()}"),
+        ("compiler", _first_line([compiler, "--version"])),
+        ("Bazel", f"{_first_line(['bazel', '--version'])}; flags: {bazel_flags}"),
+        ("CPython", f"{_first_line([python_executable, '--version'])} ({python_executable})"),
+        ("load average at start", load_average()),
+    ]

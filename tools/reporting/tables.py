@@ -1,0 +1,230 @@
+"""tools/reporting/tables.py — turn outcomes into the report's Markdown tables.
+
+Pure functions: experiments and outcomes in, text out (tested on fixed JSON fixtures).
+
+The comparison table puts, for each mode, the C++ run beside the CPython run and the
+tutorial's published figures. Rows are matched by mode and worker count; when the
+machines differ (C++ with 4 workers on a 4-core machine, the tutorial with 2) a mode that
+occurs once per source is still matched, and the cell says its own worker count.
+"""
+
+from dataclasses import dataclass, field
+
+from tools.reporting import experiments as catalogue
+from tools.reporting import outcome as outcomes_lib
+from tools.reporting.schema import Result
+
+DASH = "—"
+
+
+def tutorial_results(experiment):
+    """The tutorial's published figures as Results, with speedup over its own single."""
+    single = next((p.seconds for p in experiment.tutorial if p.mode == "single"), None)
+    return [Result(p.mode, p.workers, p.seconds, p.seconds, p.seconds,
+                   single / p.seconds if single else None) for p in experiment.tutorial]
+
+
+def sources_of(experiment):
+    """The columns an experiment's comparison has, in order."""
+    sources = [catalogue.CPP]
+    if experiment.python:
+        sources.append(catalogue.CPYTHON)
+    if experiment.tutorial:
+        sources.append(catalogue.TUTORIAL)
+    return sources
+
+
+def find(outcomes, experiment, source):
+    return next((o for o in outcomes if o.experiment == experiment.name and o.source == source),
+                None)
+
+
+def results_by_source(experiment, outcomes):
+    """{source: [Result]} for the sources that have results (ok runs, published figures)."""
+    by_source = {}
+    for source in sources_of(experiment):
+        if source == catalogue.TUTORIAL:
+            by_source[source] = tutorial_results(experiment)
+            continue
+        o = find(outcomes, experiment, source)
+        if o and o.ok and o.measurement.results:
+            by_source[source] = o.measurement.results
+    return by_source
+
+
+@dataclass
+class Row:
+    mode: str
+    workers: int
+    cells: dict = field(default_factory=dict)  # source -> Result
+
+
+def comparison_rows(experiment, outcomes):
+    """The comparison's rows, in first-seen order (C++ first)."""
+    rows = []
+    for source, results in results_by_source(experiment, outcomes).items():
+        modes = [r.mode for r in results]
+        for r in results:
+            free = [row for row in rows if row.mode == r.mode and source not in row.cells]
+            match = next((row for row in free if row.workers == r.workers), None)
+            if match is None and modes.count(r.mode) == 1 and len(free) == 1:
+                match = free[0]
+            if match is None:
+                match = Row(r.mode, r.workers)
+                rows.append(match)
+            match.cells[source] = r
+    return rows
+
+
+def seconds_text(seconds):
+    """Three significant figures, trailing zeros kept (9.10 s, 0.121 s, 46.8 s)."""
+    if seconds is None:
+        return DASH
+    if seconds >= 100:
+        return f"{seconds:.0f} s"
+    if seconds >= 0.001:
+        return f"{seconds:#.3g} s"
+    return f"{seconds * 1e6:#.3g} µs"
+
+
+UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def duration_text(value, unit):
+    """A Google Benchmark time in the unit that reads best: 25000 ns -> "25.0 µs"."""
+    seconds = value * UNIT_SECONDS.get(unit, 1.0)
+    for name, size in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= size:
+            return f"{seconds / size:#.3g} {name}"
+    return f"{seconds / 1e-9:#.3g} ns"
+
+
+def bytes_text(count):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if abs(count) >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count:.0f} B"
+
+
+def cell_text(result, row_workers):
+    """"0.52 s · 1.95×", with memory when measured and workers when they differ."""
+    parts = [seconds_text(result.seconds)]
+    if result.speedup is not None:
+        parts.append(f"{result.speedup:.2f}×")
+    if result.bytes_per_worker is not None:
+        parts.append(f"{bytes_text(result.bytes_per_worker)} each")
+    elif result.peak_rss_bytes is not None:
+        parts.append(f"peak {bytes_text(result.peak_rss_bytes)}")
+    if result.workers != row_workers:
+        parts.append(f"{result.workers} workers")
+    return " · ".join(parts)
+
+
+def column_title(source, experiment, outcomes):
+    if source == catalogue.TUTORIAL:
+        return "tutorial (published)"
+    o = find(outcomes, experiment, source)
+    name = source
+    if o and o.ok and isinstance(o.measurement.raw.get("language"), str):
+        name = o.measurement.raw["language"]
+    return f"{name} (this machine)"
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def comparison_table(experiment, outcomes):
+    """The Markdown comparison table of one experiment; "" when nothing was measured."""
+    sources = sources_of(experiment)
+    rows = comparison_rows(experiment, outcomes)
+    if not rows:
+        return ""
+    header = ["mode", "workers"] + [column_title(s, experiment, outcomes) for s in sources]
+    body = [[row.mode, str(row.workers)]
+            + [cell_text(row.cells[s], row.workers) if s in row.cells else DASH for s in sources]
+            for row in rows]
+    return markdown_table(header, body)
+
+
+def work_note(experiment, outcomes):
+    """What each column measured; says to compare ratios when the work sizes differ."""
+    parts = []
+    for source in sources_of(experiment):
+        if source == catalogue.TUTORIAL:
+            parts.append(f"tutorial: {experiment.tutorial_work}")
+            continue
+        o = find(outcomes, experiment, source)
+        if o and o.ok and o.measurement.work:
+            parts.append(f"{source}: {o.measurement.work}")
+    if not parts:
+        return ""
+    note = "Work per run — " + "; ".join(parts) + "."
+    if len(parts) > 1:
+        note += (" The work sizes differ between columns, so compare the ratios (speedup ×"
+                 " over each column's own single run, memory per task), not the seconds.")
+    return note
+
+
+def benchmark_table(outcome):
+    """Google Benchmark results: name, wall time and CPU time per iteration."""
+    body = []
+    for b in outcome.measurement.benchmarks:
+        if b.error:
+            body.append([b.name, f"error: {b.error}", DASH])
+        else:
+            body.append([b.name, duration_text(b.real_time, b.time_unit),
+                         duration_text(b.cpu_time, b.time_unit)])
+    return markdown_table(["benchmark", "wall time per iteration", "CPU time per iteration"], body)
+
+
+def detail_table(outcome):
+    """Every figure one run reported: median, spread, speedup, memory."""
+    body = []
+    for r in outcome.measurement.results:
+        spread = DASH if r.min is None or r.max is None else f"{r.min:#.3g}–{r.max:#.3g}"
+        body.append([r.mode, str(r.workers), seconds_text(r.seconds), spread,
+                     DASH if r.speedup is None else f"{r.speedup:.2f}×",
+                     DASH if r.peak_rss_bytes is None else bytes_text(r.peak_rss_bytes),
+                     DASH if r.bytes_per_worker is None else bytes_text(r.bytes_per_worker)])
+    return markdown_table(["mode", "workers", "median", "min–max s", "speedup", "peak RSS",
+                           "memory per worker"], body)
+
+
+def status_line(outcome):
+    """"C++ //efficiency:gil: missing — not written yet ..." for a run that did not work."""
+    return f"{outcome.source} `{outcome.label}`: {outcome.status} — {outcome.reason}"
+
+
+def problems(outcomes):
+    return [o for o in outcomes if o.status != outcomes_lib.OK]
+
+
+def experiment_section(experiment, outcomes, level="##"):
+    """One experiment's heading, comparison (or benchmarks) and what went wrong."""
+    lines = [f"{level} {experiment.name} — {experiment.title}", ""]
+    mine = [o for o in outcomes if o.experiment == experiment.name]
+    cpp = find(outcomes, experiment, catalogue.CPP)
+    if experiment.cpp.output == catalogue.BENCHMARK_JSON:
+        if cpp and cpp.ok:
+            lines += [benchmark_table(cpp), ""]
+    else:
+        table = comparison_table(experiment, outcomes)
+        if table:
+            lines += [table, ""]
+            note = work_note(experiment, outcomes)
+            if note:
+                lines += [note, ""]
+    for o in problems(mine):
+        lines += [f"**Not measured:** {status_line(o)}", ""]
+    return lines
+
+
+def summary(selected, outcomes):
+    """The Markdown the report prints to the terminal: every experiment's section."""
+    lines = []
+    for experiment in selected:
+        lines += experiment_section(experiment, outcomes)
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,120 @@
+"""Tests for tools/reporting/tables.py: fixed JSON in, the exact Markdown out."""
+
+import unittest
+
+from tools.reporting import experiments as e
+from tools.reporting import fixtures
+from tools.reporting import tables
+from tools.reporting.schema import Result
+
+
+def cpu_bound_outcomes():
+    return [fixtures.ok("cpu_bound", e.CPP, "cpu_bound.cpp.json"),
+            fixtures.ok("cpu_bound", e.CPYTHON, "cpu_bound.cpython.json")]
+
+
+class ComparisonTableTest(unittest.TestCase):
+    # C++, CPython and the tutorial side by side, matched by mode; a mode only C++ has
+    # (tbb) gets dashes in the other columns.
+    def test_cpu_bound_three_columns(self):
+        self.assertEqual(tables.comparison_table(fixtures.experiment("cpu_bound"), cpu_bound_outcomes()),
+                         "| mode | workers | C++ (this machine) | CPython 3.11.7 (this machine) "
+                         "| tutorial (published) |\n"
+                         "|---|---|---|---|---|\n"
+                         "| single | 1 | 1.00 s · 1.00× | 1.50 s · 1.00× | 46.8 s · 1.00× |\n"
+                         "| threads | 2 | 0.520 s · 1.92× | 1.60 s · 0.94× | 43.9 s · 1.07× |\n"
+                         "| processes | 2 | 0.540 s · 1.85× | 0.800 s · 1.88× | 23.3 s · 2.01× |\n"
+                         "| tbb | 2 | 0.500 s · 2.00× | — | — |")
+
+    # The tutorial's speedups are computed from its published seconds.
+    def test_tutorial_speedups(self):
+        io = tables.tutorial_results(fixtures.experiment("io_bound"))
+        self.assertEqual([(r.mode, r.workers, r.seconds) for r in io],
+                         [("single", 1, 18.0), ("threads", 2, 9.0), ("processes", 2, 9.1)])
+        self.assertAlmostEqual(io[1].speedup, 2.0)
+        self.assertAlmostEqual(io[2].speedup, 18.0 / 9.1)
+
+    # When C++ is missing, the table still shows CPython and the tutorial.
+    def test_missing_cpp_keeps_other_columns(self):
+        outcomes = [fixtures.failed("cpu_bound", e.CPP, "not written yet"),
+                    fixtures.ok("cpu_bound", e.CPYTHON, "cpu_bound.cpython.json")]
+        table = tables.comparison_table(fixtures.experiment("cpu_bound"), outcomes)
+        self.assertIn("| threads | 2 | — | 1.60 s · 0.94× | 43.9 s · 1.07× |", table)
+
+    # Memory per worker is shown where the experiment measured it.
+    def test_scale_shows_memory(self):
+        outcomes = [fixtures.ok("scale", e.CPP, "scale.cpp.json"),
+                    fixtures.ok("scale", e.CPYTHON, "scale.cpython.json")]
+        table = tables.comparison_table(fixtures.experiment("scale"), outcomes)
+        self.assertIn("| coroutines | 10000 | 1.01 s · 200 B each | 1.20 s · 1.5 KiB each |", table)
+        self.assertIn("| threads | 10000 | 1.50 s · 40 KiB each | 3.00 s · 16 KiB each |", table)
+
+
+class RowMatchingTest(unittest.TestCase):
+    def rows(self, cpp_results):
+        outcome = fixtures.ok("cpu_bound", e.CPP, "cpu_bound.cpp.json")
+        outcome.measurement.results = cpp_results
+        return tables.comparison_rows(fixtures.experiment("cpu_bound"), [outcome])
+
+    # On a 4-core machine C++ may use 4 workers; the tutorial's 2-worker row of the same
+    # mode still lines up, and its cell says its own worker count.
+    def test_same_mode_other_workers_lines_up(self):
+        rows = self.rows([Result("single", 1, 1.0, 1.0, 1.0, 1.0),
+                          Result("threads", 4, 0.26, 0.25, 0.3, 3.85)])
+        self.assertEqual([(r.mode, r.workers, sorted(r.cells)) for r in rows],
+                         [("single", 1, ["C++", "tutorial"]), ("threads", 4, ["C++", "tutorial"]),
+                          ("processes", 2, ["tutorial"])])
+        self.assertEqual(tables.cell_text(rows[1].cells["tutorial"], rows[1].workers),
+                         "43.9 s · 1.07× · 2 workers")
+
+    # Two C++ rows of one mode (a worker sweep) are not merged with each other.
+    def test_worker_sweep_keeps_rows_apart(self):
+        rows = self.rows([Result("single", 1, 1.0, 1.0, 1.0, 1.0),
+                          Result("threads", 2, 0.5, 0.5, 0.5, 2.0),
+                          Result("threads", 8, 0.5, 0.5, 0.5, 2.0)])
+        self.assertEqual([(r.mode, r.workers) for r in rows],
+                         [("single", 1), ("threads", 2), ("threads", 8), ("processes", 2)])
+        self.assertNotIn("tutorial", rows[2].cells)
+
+
+class OtherTablesTest(unittest.TestCase):
+    # Google Benchmark times are shown in the unit that reads best.
+    def test_benchmark_table(self):
+        outcome = fixtures.ok("costs", e.CPP, "costs.benchmark.json", e.BENCHMARK_JSON)
+        self.assertEqual(tables.benchmark_table(outcome),
+                         "| benchmark | wall time per iteration | CPU time per iteration |\n"
+                         "|---|---|---|\n"
+                         "| BM_ThreadCreateJoin/real_time | 25.0 µs | 12.0 µs |\n"
+                         "| BM_CoroutineResume | 3.25 ns | 3.25 ns |")
+
+    # The detail table has every figure a run reported, spread included.
+    def test_detail_table(self):
+        detail = tables.detail_table(fixtures.ok("scale", e.CPP, "scale.cpp.json"))
+        self.assertIn("| coroutines | 10000 | 1.01 s | 1.01–1.02 | — | 5.72 MiB | 200 B |", detail)
+
+    # The work note says what each column computed and to compare ratios.
+    def test_work_note(self):
+        note = tables.work_note(fixtures.experiment("cpu_bound"), cpu_bound_outcomes())
+        self.assertIn("C++: 2 loops of 10^9 iterations", note)
+        self.assertIn("tutorial: 2 loops of 10^9 empty iterations", note)
+        self.assertIn("compare the ratios", note)
+
+
+class SummaryTest(unittest.TestCase):
+    # A failed or missing experiment is named with its reason, and the others are still
+    # shown in full.
+    def test_failure_does_not_hide_others(self):
+        selected = [fixtures.experiment(n) for n in ("cpu_bound", "gil", "costs")]
+        outcomes = cpu_bound_outcomes() + [
+            fixtures.failed("gil", e.CPP, "exited with status 3: boom"),
+            fixtures.failed("costs", e.CPP, "not written yet: there is no package //efficiency",
+                            status="missing")]
+        text = tables.summary(selected, outcomes)
+        self.assertIn("| tbb | 2 | 0.500 s · 2.00× | — | — |", text)
+        self.assertIn("**Not measured:** C++ `//fake:gil`: failed — exited with status 3: boom", text)
+        self.assertIn("**Not measured:** C++ `//fake:costs`: missing — not written yet", text)
+        self.assertEqual([o.experiment for o in tables.problems(outcomes)], ["gil", "costs"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,146 @@
+"""tools/workspace.py — find the workspace and build lesson binaries the way a user would.
+
+The report and the tour run real binaries, built with optimisation (`bazel build -c opt`),
+straight from Bazel's output tree rather than through `bazel run`, so that one slow or
+failing program cannot hold Bazel's lock or hide the others.
+
+Building with `--symlink_prefix=/` leaves the workspace's convenience symlinks
+(bazel-bin, ...) alone: other people working in the same checkout keep theirs pointing at
+their own configuration.
+"""
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+# The flags every build here uses; the report records them.
+BUILD_FLAGS = ("-c", "opt", "--symlink_prefix=/")
+
+
+def find_workspace():
+    """The workspace root: $BUILD_WORKSPACE_DIRECTORY under `bazel run`, otherwise the
+    nearest directory above the current one that holds a WORKSPACE file; None if neither."""
+    root = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
+    if root:
+        return root
+    here = os.path.abspath(os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(here, "WORKSPACE")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def user_directory():
+    """Where the user typed the command (`bazel run` changes the current directory to the
+    runfiles tree and leaves the original in $BUILD_WORKING_DIRECTORY)."""
+    return os.environ.get("BUILD_WORKING_DIRECTORY") or os.getcwd()
+
+
+def package_of(label):
+    """'//efficiency:cpu_bound' -> 'efficiency'."""
+    return label[2:].split(":", 1)[0]
+
+
+def name_of(label):
+    """'//efficiency:cpu_bound' -> 'cpu_bound'."""
+    return label.split(":", 1)[1]
+
+
+def package_exists(workspace, label):
+    """True when the label's package directory has a BUILD file."""
+    directory = os.path.join(workspace, package_of(label))
+    return any(os.path.isfile(os.path.join(directory, f)) for f in ("BUILD", "BUILD.bazel"))
+
+
+def build_flags_from_bazelrc(workspace):
+    """The `build` options the workspace's .bazelrc adds to every build (no --config), as
+    one string for the report's record of how the binaries were built."""
+    options = []
+    try:
+        with open(os.path.join(workspace, ".bazelrc"), encoding="utf-8") as rc:
+            for line in rc:
+                words = line.split("#", 1)[0].split()
+                if len(words) >= 2 and words[0] == "build":
+                    options.extend(words[1:])
+    except OSError:
+        pass
+    return " ".join(options)
+
+
+@dataclass
+class Built:
+    """The outcome of building one target: `path` of the binary, or `error` (one line)
+    and `missing` when the target does not exist yet (as opposed to failing to build)."""
+    label: str
+    path: str = ""
+    error: str = ""
+    missing: bool = False
+
+
+class Bazel:
+    """Builds targets of one workspace with BUILD_FLAGS, one target per `bazel build`, so
+    that a target that fails or does not exist yet never stops the others from building.
+    Each build's full output goes to a log file in `log_directory`."""
+
+    def __init__(self, workspace, log_directory):
+        self.workspace = workspace
+        self.log_directory = log_directory
+        self.executable = shutil.which("bazel")
+        self._bin = None
+
+    def _run(self, args, log_name):
+        log_path = os.path.join(self.log_directory, log_name)
+        with open(log_path, "w", encoding="utf-8") as log:
+            status = subprocess.run([self.executable, *args], cwd=self.workspace,
+                                    stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, check=False).returncode
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            return status, log.read()
+
+    def bin_directory(self):
+        """bazel-bin of the optimised configuration (not the workspace's symlink, which
+        points at whatever configuration was built last)."""
+        if self._bin is None:
+            result = subprocess.run([self.executable, "info", *BUILD_FLAGS, "bazel-bin"],
+                                    cwd=self.workspace, stdin=subprocess.DEVNULL,
+                                    capture_output=True, text=True, check=False)
+            self._bin = result.stdout.strip() if result.returncode == 0 else ""
+        return self._bin
+
+    def build(self, label):
+        """Builds one target; returns a Built. Never raises for a build problem."""
+        if not package_exists(self.workspace, label):
+            return Built(label, error=f"not written yet: there is no package //{package_of(label)}",
+                         missing=True)
+        if self.executable is None:
+            return Built(label, error="bazel is not on PATH (tools/setup.sh installs it)")
+        log_name = f"build-{package_of(label).replace('/', '_')}-{name_of(label)}.log"
+        status, output = self._run(["build", *BUILD_FLAGS, label], log_name)
+        if status != 0:
+            if "no such target" in output:
+                return Built(label, error=f"not written yet: //{package_of(label)} has no "
+                             f"target '{name_of(label)}'", missing=True)
+            return Built(label, error=f"failed to build: {first_error(output)} (full log: {log_name})")
+        path = os.path.join(self.bin_directory(), package_of(label), name_of(label))
+        if not os.access(path, os.X_OK):
+            return Built(label, error=f"built, but no executable at {path}")
+        return Built(label, path=path)
+
+
+def first_error(output):
+    """The first "ERROR:" line of Bazel's output, shortened; or a generic phrase."""
+    for line in output.splitlines():
+        if line.startswith("ERROR:"):
+            line = line[len("ERROR:"):].strip()
+            return line if len(line) <= 200 else line[:197] + "..."
+    return "bazel build exited non-zero"
+
+
+def runfiles_directory(binary, workspace_name="concurrency_lessons"):
+    """The directory `bazel run` would start the binary in (its runfiles tree), if any."""
+    candidate = os.path.join(binary + ".runfiles", workspace_name)
+    return candidate if os.path.isdir(candidate) else None
