@@ -1,0 +1,76 @@
+// //process:main_and_child: the child's PPID is the main process's PID, every child has
+// a PID of its own, each ends with code 0 and none is left behind.
+#include <regex>
+#include <set>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/lesson_testing.h"
+
+namespace process {
+namespace {
+
+using ::process::testing::Lines;
+using ::process::testing::RunLesson;
+using ::testing::HasSubstr;
+
+TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
+  lesson::ProgramResult r = RunLesson("main_and_child", {"--children=3"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  EXPECT_THAT(r.stdout_text, HasSubstr("主进程、子进程  (Main process and child process)"));
+
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
+  const std::string main_pid = m[1];
+
+  std::set<std::string> child_pids;
+  const std::regex child_line("开始写代码，PID是(\\d+) +\\(child; its parent, PPID, is (\\d+)\\)");
+  for (const std::string& line : Lines(r.stdout_text)) {
+    if (std::regex_search(line, m, child_line)) {
+      EXPECT_EQ(m[2], main_pid);  // The parent of each child is the main process.
+      EXPECT_NE(m[1], main_pid);
+      child_pids.insert(m[1]);
+    }
+  }
+  EXPECT_EQ(child_pids.size(), 3u);  // Three different PIDs.
+  for (const std::string& pid : child_pids) {
+    EXPECT_THAT(r.stdout_text, HasSubstr("child " + pid + " exited with code 0"));
+  }
+  EXPECT_THAT(r.stdout_text, HasSubstr("children still listed in /proc: 0"));
+}
+
+// /proc shows the main process and its child while the child runs (the task manager).
+TEST(MainAndChildTest, ProcListsBothProcesses) {
+  lesson::ProgramResult r = RunLesson("main_and_child");
+  ASSERT_EQ(r.exit_code, 0);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
+  const std::string main_pid = m[1];
+  // A /proc row whose PPID column is the main PID: the child, alive at that moment.
+  EXPECT_TRUE(std::regex_search(r.stdout_text,
+                                std::regex("\n  \\d+ +" + main_pid + " +[RSD] +main_and_child")));
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n  " + main_pid + " .*<- main")));
+}
+
+// Parent and child print the same address for the global: an address is not a PID.
+TEST(MainAndChildTest, SameAddressInBothProcesses) {
+  lesson::ProgramResult r = RunLesson("main_and_child");
+  std::smatch child, parent;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, child, std::regex("休息一会儿.*&g_marker = (0x[0-9a-f]+)")));
+  ASSERT_TRUE(std::regex_search(r.stdout_text, parent, std::regex("main: &g_marker = (0x[0-9a-f]+)")));
+  EXPECT_EQ(child[1], parent[1]);
+}
+
+// A nonsensical flag: one line naming it and its range, exit status 2.
+TEST(MainAndChildTest, RejectsBadFlag) {
+  lesson::ProgramResult r = RunLesson("main_and_child", {"--children=0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "main_and_child: --children=0 is out of range; allowed: 1 to 32\n");
+  EXPECT_EQ(r.stdout_text, "");
+  EXPECT_EQ(r.leftover_processes, 0);
+}
+
+}  // namespace
+}  // namespace process
