@@ -103,10 +103,13 @@ class ExitStatus {
 // What the kernel accounted to a reaped child (from wait4()): the child itself plus any
 // descendants it waited for.
 struct ResourceUsage {
-  // Peak resident set size, in bytes (ru_maxrss). For a forked child this includes the
-  // pages it shares with the parent copy-on-write, so compare with a child that does
-  // nothing (see process_test.cc, ResourceUsage tests) before calling it "what the work
-  // needed".
+  // Peak resident set size, in bytes (ru_maxrss). Caution: it is never below what the
+  // parent had resident when the child was created. A forked child starts with the
+  // parent's pages (shared copy-on-write) and they count; even after exec, Linux carries
+  // the pre-exec high-water mark over (measured here: a parent with 200 MiB resident
+  // spawns /bin/true, whose ru_maxrss is ~200 MiB). To report what the work needed,
+  // subtract the peak of an idle child started the same way (process_test.cc,
+  // ResourceUsageReportsPeakRss), or start the workers from a small parent.
   int64_t peak_rss_bytes = 0;
   absl::Duration user_cpu;     // CPU time in user mode.
   absl::Duration system_cpu;   // CPU time in the kernel on its behalf.

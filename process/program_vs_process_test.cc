@@ -1,0 +1,75 @@
+// //process:program_vs_process: one program run several times gives several processes,
+// each with its own PID, its own copy of a global, and its own CPU time and memory as
+// the kernel accounts them.
+#include <regex>
+#include <set>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/lesson_testing.h"
+
+namespace process {
+namespace {
+
+using ::process::testing::Lines;
+using ::process::testing::RunLesson;
+using ::testing::HasSubstr;
+
+struct TableRow {
+  int run;
+  std::string pid;
+  double cpu_asked_ms, cpu_used_ms, held_mib, peak_mib;
+};
+
+TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
+  lesson::ProgramResult r =
+      RunLesson("program_vs_process", {"--runs=2", "--megabytes=8", "--cpu_ms=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  EXPECT_THAT(r.stdout_text, HasSubstr("程序和进程  (Program and process)"));
+
+  // Each run saw its own g_value: the one it set, not main's 0.
+  EXPECT_THAT(r.stdout_text, HasSubstr("main: PID"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 0 at"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("run 1: PID"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 1 at"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 2 at"));
+
+  const std::regex row_pattern(
+      "^  (\\d) +(\\d+) +(\\d+) ms +(\\d+) ms +(\\d+) MiB +([0-9.]+) MiB +exited with code 0$");
+  std::vector<TableRow> rows;
+  for (const std::string& line : Lines(r.stdout_text)) {
+    std::smatch m;
+    if (std::regex_match(line, m, row_pattern)) {
+      rows.push_back({std::stoi(m[1]), m[2], std::stod(m[3]), std::stod(m[4]), std::stod(m[5]),
+                      std::stod(m[6])});
+    }
+  }
+  ASSERT_EQ(rows.size(), 2u) << r.stdout_text;
+  EXPECT_NE(rows[0].pid, rows[1].pid);
+  std::smatch main_pid;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, main_pid, std::regex("main: PID (\\d+)")));
+  EXPECT_NE(rows[0].pid, main_pid[1].str());
+  for (const TableRow& row : rows) {
+    // The run computes until its own CPU clock reaches the target: never less (the
+    // table rounds to whole milliseconds).
+    EXPECT_GE(row.cpu_used_ms + 1, row.cpu_asked_ms);
+    EXPECT_GE(row.peak_mib, row.held_mib);  // It touched every byte it held.
+  }
+  // Run 2 held 8 MiB more than run 1, and the kernel saw it.
+  EXPECT_GE(rows[1].peak_mib - rows[0].peak_mib, 6.0);
+}
+
+TEST(ProgramVsProcessTest, RejectsBadFlags) {
+  for (const char* flag : {"--runs=0", "--megabytes=-1", "--cpu_ms=5000", "--role=child"}) {
+    lesson::ProgramResult r = RunLesson("program_vs_process", {flag});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << flag;
+    EXPECT_THAT(r.stderr_text, HasSubstr(std::string(flag).substr(0, std::string(flag).find('='))));
+    EXPECT_EQ(r.stdout_text, "") << flag;
+  }
+}
+
+}  // namespace
+}  // namespace process
