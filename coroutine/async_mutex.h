@@ -34,9 +34,11 @@ namespace coro {
 
 class AsyncMutex {
  public:
-  // Unlocks on destruction (RAII, like `async with`). Movable, not copyable.
+  // Unlocks on destruction (RAII, like `async with`). Movable, not copyable. A
+  // default-constructed Guard holds nothing.
   class [[nodiscard]] Guard {
    public:
+    Guard() = default;
     Guard(Guard&& other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
     Guard& operator=(Guard&& other) noexcept {
       if (this != &other) {
@@ -55,7 +57,7 @@ class AsyncMutex {
    private:
     friend class AsyncMutex;
     explicit Guard(AsyncMutex* mutex) : mutex_(mutex) {}
-    AsyncMutex* mutex_;
+    AsyncMutex* mutex_ = nullptr;
   };
 
   class [[nodiscard]] LockAwaiter : private internal::ListNode {
