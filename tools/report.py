@@ -78,8 +78,8 @@ class Environment:
             ["bazel build"] + list(workspace_lib.BUILD_FLAGS)
             + [workspace_lib.build_flags_from_bazelrc(workspace) + " (from .bazelrc)"])
 
-    def build(self, label):
-        return self.bazel.build(label)
+    def build_all(self, labels):
+        return self.bazel.build_all(labels)
 
     def flags_of(self, binary):
         return defined_flags(binary)
@@ -148,12 +148,13 @@ def run_all(selected, environment, quick, timeout, progress):
     interrupted). Ctrl-C stops the run in progress; it and the runs not reached are
     recorded as NOT_RUN, so the report of what did run is still written."""
     outcomes = []
-    built = {}
-    for experiment in selected:
-        label = experiment.cpp.target
-        progress.start(f"build {label}", "bazel build -c opt")
-        built[experiment.name] = b = environment.build(label)
-        progress.finish("ok" if b.path else ("MISSING: " if b.missing else "FAILED: ") + b.error)
+    labels = [experiment.cpp.target for experiment in selected]
+    progress.start(f"build {len(labels)} C++ programs", "bazel build -c opt " + " ".join(labels))
+    by_label = environment.build_all(labels)
+    built = {experiment.name: by_label[experiment.cpp.target] for experiment in selected}
+    ready = sum(1 for b in by_label.values() if b.path)
+    progress.finish(f"{ready} of {len(labels)} built" + "".join(
+        f"\n  {b.label}: {b.error}" for b in by_label.values() if not b.path))
     interrupted = False
     for experiment in selected:
         for source in (catalogue.CPP, catalogue.CPYTHON):
@@ -248,9 +249,9 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     environment = environment or Environment(workspace, os.path.join(out, "logs"))
 
     runs = sum(1 + (e.python is not None) for e in args.selected)
-    progress = progress_lib.Progress(len(args.selected) + runs, stderr, PROGRAM)
+    progress = progress_lib.Progress(1 + runs, stderr, PROGRAM)
     progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
-                  f"({runs} runs after {len(args.selected)} builds); writing {out}")
+                  f"({runs} runs after one build step); writing {out}")
     machine = environment.machine()
     outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout, progress)
 

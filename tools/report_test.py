@@ -47,6 +47,9 @@ class FakeEnvironment:
                 f.write(source)
         self.help_flags = help_flags
 
+    def build_all(self, labels):
+        return {label: self.build(label) for label in labels}
+
     def build(self, label):
         self.built.append(label)
         if self.programs.get(label) is None:
@@ -184,7 +187,8 @@ class SuccessTest(ReportTestCase):
         self.assertIn("## cpu_bound", stdout)
         self.assertNotIn("Not measured", stdout)
         # Progress: each step, n of m.
-        self.assertIn("report: [1/3] build //efficiency:cpu_bound", stderr)
+        self.assertIn("report: [1/3] build 1 C++ programs", stderr)
+        self.assertIn("report: [1/3] build 1 C++ programs: 1 of 1 built", stderr)
         self.assertIn("report: [2/3] C++ cpu_bound", stderr)
         self.assertIn("report: [3/3] CPython cpu_bound", stderr)
 

@@ -82,9 +82,9 @@ class Built:
 
 
 class Bazel:
-    """Builds targets of one workspace with BUILD_FLAGS, one target per `bazel build`, so
-    that a target that fails or does not exist yet never stops the others from building.
-    Each build's full output goes to a log file in `log_directory`."""
+    """Builds targets of one workspace with BUILD_FLAGS. A target that fails to build or
+    does not exist yet never stops the others, and each gets its own one-line reason.
+    Bazel's full output goes to log files in `log_directory`."""
 
     def __init__(self, workspace, log_directory):
         self.workspace = workspace
@@ -124,7 +124,32 @@ class Bazel:
             if "no such target" in output:
                 return Built(label, error=f"not written yet: //{package_of(label)} has no "
                              f"target '{name_of(label)}'", missing=True)
-            return Built(label, error=f"failed to build: {first_error(output)} (full log: {log_name})")
+            log_path = os.path.join(self.log_directory, log_name)
+            return Built(label, error=f"failed to build: {first_error(output)} (full log: {log_path})")
+        return self._built(label)
+
+
+    def build_all(self, labels):
+        """Builds every label; returns {label: Built}. One `bazel build --keep_going` for
+        all of them; only when that fails, one build per target, to say which failed and
+        why (the ones already built are then cache hits)."""
+        results, present = {}, []
+        for label in labels:
+            if package_exists(self.workspace, label):
+                present.append(label)
+            else:
+                results[label] = self.build(label)
+        if present and self.executable is not None:
+            status, _ = self._run(["build", *BUILD_FLAGS, "--keep_going", *present], "build-all.log")
+            if status == 0:
+                for label in present:
+                    results[label] = self._built(label)
+                return {label: results[label] for label in labels}
+        for label in present:
+            results[label] = self.build(label)
+        return {label: results[label] for label in labels}
+
+    def _built(self, label):
         path = os.path.join(self.bin_directory(), package_of(label), name_of(label))
         if not os.access(path, os.X_OK):
             return Built(label, error=f"built, but no executable at {path}")
