@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
@@ -6,6 +5,7 @@
 #include "common/run_program.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "thread/lesson_testing.h"
 
 namespace {
 
@@ -60,14 +60,9 @@ TEST(LockTest, ForcedInterleavingLosesExactlyOneUpdate) {
 
 // Nonsensical flags: one line naming the flag and its range, exit status 2.
 TEST(LockTest, RejectsBadFlags) {
-  for (const char* bad : {"--runs=0", "--iterations=-5", "--interleave=sometimes"}) {
-    auto r = RunProgram({RunfilePath("thread/lock"), bad});
-    EXPECT_EQ(r.exit_code, 2) << bad;
-    EXPECT_EQ(r.stdout_text, "") << bad;
-    EXPECT_THAT(r.stderr_text, HasSubstr(std::string(bad).substr(0, 8))) << bad;
-    EXPECT_THAT(r.stderr_text, HasSubstr("allowed")) << bad;
-    EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1) << bad;
-  }
+  thread_testing::ExpectRejected("lock", "--runs=0");
+  thread_testing::ExpectRejected("lock", "--iterations=-5");
+  thread_testing::ExpectRejected("lock", "--interleave=sometimes");
 }
 
 }  // namespace

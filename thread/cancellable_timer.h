@@ -1,4 +1,4 @@
-// thread/timer.h — a delayed, cancellable action on its own thread: Python's
+// thread/cancellable_timer.h — a delayed, cancellable action on its own thread: Python's
 // threading.Timer for C++.
 //
 //   threading::Timer timer(std::chrono::seconds(5), [] { Print("启动线程"); });
@@ -17,8 +17,8 @@
 //   its interpreter waits for a pending Timer to fire before exiting.)
 // - Cancel(), Join(), state() and Fired() are thread-safe. Start() and destruction
 //   belong to the owner. Join() must not be called from inside the action.
-#ifndef THREAD_TIMER_H_
-#define THREAD_TIMER_H_
+#ifndef THREAD_CANCELLABLE_TIMER_H_
+#define THREAD_CANCELLABLE_TIMER_H_
 
 #include <chrono>
 #include <condition_variable>
@@ -100,4 +100,4 @@ const char* TimerStateName(Timer::State state);
 
 }  // namespace threading
 
-#endif  // THREAD_TIMER_H_
+#endif  // THREAD_CANCELLABLE_TIMER_H_

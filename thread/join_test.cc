@@ -1,0 +1,80 @@
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "thread/lesson_testing.h"
+
+namespace {
+
+using testing::HasSubstr;
+using thread_testing::ExpectRejected;
+using thread_testing::Find;
+using thread_testing::RunLesson;
+
+// The text of one step: from its heading to the next heading or the closing notes.
+std::string StepText(const std::string& out, const std::string& heading) {
+  const std::string live = thread_testing::LiveOutput(out);
+  const size_t start = live.find("--- " + heading);
+  const size_t end = live.find("\n---", start + 1);
+  return start == std::string::npos ? "" : live.substr(start, end - start);
+}
+
+// Without join main finishes its own lines first; with join the child ends first.
+// --work=1s: the child's work outlasts main's next print by a margin no load breaks.
+TEST(JoinTest, OutputOrderWithoutAndWithJoin) {
+  auto r = RunLesson("join", {"--work=1s"});
+  const std::string without = StepText(r.stdout_text, "1.");
+  EXPECT_LT(Find(without, "主线程结束"), Find(without, "子线程结束"));
+  EXPECT_LT(Find(without, "子线程结束"), Find(without, "scope has ended"));
+
+  const std::string with = StepText(r.stdout_text, "2.");
+  EXPECT_LT(Find(with, "主线程开始"), Find(with, "子线程开始"));
+  EXPECT_LT(Find(with, "子线程开始"), Find(with, "子线程结束"));
+  EXPECT_LT(Find(with, "子线程结束"), Find(with, "主线程结束"));
+}
+
+// The lesson shows, in a child process, that an unjoined std::thread aborts the program;
+// and that a detached thread dies with its process before it can finish.
+TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
+  auto r = RunLesson("join", {"--work=1s"});
+  const std::string forgot = StepText(r.stdout_text, "3.");
+  EXPECT_THAT(forgot, HasSubstr("killed by signal 6"));
+  EXPECT_THAT(forgot, HasSubstr("terminate called without an active exception"));
+  const std::string jthread = StepText(r.stdout_text, "4.");
+  EXPECT_THAT(jthread, HasSubstr("子线程结束"));
+  const std::string detached = StepText(r.stdout_text, "5.");
+  EXPECT_THAT(detached, HasSubstr("exited with status 0"));
+  EXPECT_THAT(detached, HasSubstr("子线程开始"));
+  EXPECT_THAT(detached, testing::Not(HasSubstr("子线程结束")));
+}
+
+// A std::thread destroyed while joinable calls std::terminate: the process aborts.
+TEST(JoinDeathTest, UnjoinedStdThreadTerminates) {
+  EXPECT_EXIT({ std::thread t([] {}); }, testing::KilledBySignal(SIGABRT),
+              "terminate called without an active exception");
+}
+
+// A std::jthread joins in its destructor: after its scope the work is done.
+TEST(JoinTest, JthreadJoinsItself) {
+  std::atomic<bool> done = false;
+  {
+    std::jthread t([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      done = true;
+    });
+  }
+  EXPECT_TRUE(done);
+}
+
+TEST(JoinTest, RejectsBadFlags) {
+  ExpectRejected("join", "--work=0s");
+  ExpectRejected("join", "--work=1h");
+  ExpectRejected("join", "--work=soon");
+}
+
+}  // namespace
