@@ -1,0 +1,210 @@
+// efficiency/gil.cc — 全局解释锁 (the global interpreter lock, emulated)
+//
+// The tutorial blames CPython's GIL for its threads not speeding up CPU-bound work, and
+// answers two questions: is multithreading still worth it (yes, for I/O), and why do
+// threads still need locks under the GIL (because a switch can fall in the middle of
+// `num += i`). C++ has no GIL, so //efficiency:cpu_bound's threads scale. Here we put
+// one back: interpreter_lock.h is a lock built like CPython's (held while "executing",
+// released and re-contended every switch interval, 5 ms by default), and the same CPU
+// work runs under it: threads fall back to about 1x, processes (each with its own lock,
+// like each Python interpreter) still reach about 2x. Then the tutorial's lock example
+// runs under it, to show that the GIL does not make `num += i` safe.
+//
+//   bazel run -c opt //efficiency:gil
+//   bazel run -c opt //efficiency:gil -- --switch_interval=1ms --race_iterations=1000000
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "common/flags.h"
+#include "common/json.h"
+#include "common/lesson.h"
+#include "efficiency/interpreter_lock.h"
+#include "efficiency/measure.h"
+#include "efficiency/parallel.h"
+#include "efficiency/results.h"
+#include "efficiency/work.h"
+#include "process/interrupt_guard.h"
+
+ABSL_FLAG(int64_t, iterations, 100'000'000, "loop iterations per job");
+ABSL_FLAG(int, jobs, 2, "jobs (the tutorial's run1 and run2)");
+ABSL_FLAG(int, workers, 2, "threads / processes in the parallel modes");
+ABSL_FLAG(int, repeats, 3, "runs of each mode; the table shows the median and the spread");
+ABSL_FLAG(absl::Duration, switch_interval, absl::Milliseconds(5),
+          "how long a waiting thread lets the holder run before asking it to let go "
+          "(CPython: sys.getswitchinterval() = 5 ms)");
+ABSL_FLAG(int64_t, race_iterations, 10'000'000,
+          "iterations of the tutorial's `num += i; num -= i` loop per thread (its 1,000,000 "
+          "take CPython ~0.3 s; C++ runs them ~50x faster, so more are needed to see switches)");
+
+namespace {
+
+struct RaceVariant {
+  const char* name;
+  efficiency::SwitchPoints points;
+  bool with_lock;
+  const char* what;
+};
+
+constexpr RaceVariant kRaceVariants[] = {
+    {"no lock, switch between read and write", efficiency::SwitchPoints::kEveryStep, false,
+     "CPython <= 3.9: the eval breaker is checked at almost every bytecode"},
+    {"no lock, switch only between statements", efficiency::SwitchPoints::kBetweenStatements,
+     false, "CPython >= 3.10 in this loop: checked only at the back edge and at calls"},
+    {"with lock (threading.Lock)", efficiency::SwitchPoints::kEveryStep, true,
+     "the tutorial's fix: `with lock:` around both statements"},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lesson::ParseFlags(argc, argv,
+                     "CPU-bound jobs under an emulated GIL: threads take turns, processes do not. "
+                     "Then the tutorial's num += i race under it.");
+  lesson::RequireInRange(FLAGS_iterations, int64_t{1}, int64_t{20'000'000'000});
+  lesson::RequireInRange(FLAGS_jobs, 1, 256);
+  lesson::RequireInRange(FLAGS_workers, 1, 64);
+  lesson::RequireInRange(FLAGS_repeats, 1, 50);
+  lesson::RequireInRange(FLAGS_switch_interval, absl::ZeroDuration(), absl::Seconds(1));
+  lesson::RequireInRange(FLAGS_race_iterations, int64_t{1}, int64_t{1'000'000'000});
+  process::InterruptGuard guard;
+
+  const uint64_t iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_iterations));
+  const int jobs = absl::GetFlag(FLAGS_jobs);
+  const int workers = absl::GetFlag(FLAGS_workers);
+  const int repeats = absl::GetFlag(FLAGS_repeats);
+  const std::chrono::nanoseconds interval =
+      absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_switch_interval));
+  const int64_t race_iterations = absl::GetFlag(FLAGS_race_iterations);
+  const bool json = lesson::JsonRequested();
+  const uint64_t expected = efficiency::ExpectedTotal(jobs, iterations);
+
+  // A Python thread running run1: it holds the GIL while it executes and checks for a
+  // switch request at every iteration (the eval breaker).
+  auto job_under = [iterations](efficiency::EmulatedGil& gil) -> efficiency::Job {
+    return [&gil, iterations](int j) {
+      efficiency::EmulatedGil::Holder hold(gil);
+      return efficiency::SpinHoldingGil(gil, iterations, efficiency::JobSeed(j));
+    };
+  };
+  // What the threads mode saw in its last run (the processes' locks live in the children).
+  int64_t thread_switches = 0;
+  int thread_max_holders = 0;
+
+  std::vector<efficiency::Mode> modes = {
+      {"single", 1,
+       [&]() {
+         efficiency::EmulatedGil gil(interval);  // one interpreter
+         return efficiency::RunSerially(jobs, job_under(gil));
+       },
+       expected},
+      {"threads", workers,
+       [&]() {
+         efficiency::EmulatedGil gil(interval);  // one interpreter, several threads
+         absl::StatusOr<uint64_t> r = efficiency::RunOnThreads(jobs, workers, job_under(gil));
+         thread_switches = gil.switches();
+         thread_max_holders = gil.max_holders();
+         return r;
+       },
+       expected},
+      {"processes", workers,
+       [&]() {
+         // Created before fork(): each child gets its own copy, its own interpreter lock.
+         efficiency::EmulatedGil gil(interval);
+         return efficiency::RunOnProcesses(jobs, workers, job_under(gil));
+       },
+       expected},
+      {"threads_without_gil", workers,
+       [&]() {
+         return efficiency::RunOnThreads(jobs, workers, [iterations](int j) {
+           return efficiency::Spin(iterations, efficiency::JobSeed(j));
+         });
+       },
+       expected},
+  };
+
+  const std::string work = absl::StrFormat(
+      "%d jobs of %d iterations (one 64-bit multiply-add each, plus one check for a switch "
+      "request under the emulated GIL); switch interval %s",
+      jobs, iterations, absl::FormatDuration(absl::GetFlag(FLAGS_switch_interval)));
+  if (!json) {
+    lesson::Title("全局解释锁 (GIL)", "An emulated global interpreter lock");
+    lesson::Step(absl::StrFormat("Work: %s", work));
+    lesson::Print("single: one thread holds the lock all along. threads: %d threads share ONE "
+                  "lock. processes: %d children,", workers, workers);
+    lesson::Print("each with ITS OWN lock (a copy made by fork). threads_without_gil: the same "
+                  "threads with no lock (plain C++).");
+    lesson::Step(absl::StrFormat("Measuring: %d runs of each mode, interleaved", repeats));
+  }
+  absl::StatusOr<std::vector<efficiency::ModeResult>> measured = efficiency::Measure(
+      modes, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
+  if (!measured.ok()) efficiency::ExitWithError("gil", measured.status());
+
+  efficiency::Results results("gil", work);
+  results.Add(*measured);
+
+  // The tutorial's second FAQ: why lock under a GIL? Run its example under our GIL.
+  if (!json) {
+    lesson::Step(absl::StrFormat(
+        "The tutorial's lock example under the emulated GIL: 2 threads x %d iterations of "
+        "`num += i; num -= i`", race_iterations));
+  }
+  std::vector<lesson::JsonObject> races;
+  for (const RaceVariant& variant : kRaceVariants) {
+    efficiency::EmulatedGil gil(interval);
+    const efficiency::RaceResult race = efficiency::RunTutorialRace(
+        gil, 2, race_iterations, variant.points, variant.with_lock);
+    if (!json) {
+      lesson::Print("  %-42s num = %-12d (%d switches, %d between a read and its write)",
+                    variant.name, race.num, race.switches, race.switches_mid_update);
+      lesson::Print("    %s; at most %d thread inside the lock", variant.what, gil.max_holders());
+    }
+    lesson::JsonObject r;
+    r.Set("variant", variant.name)
+        .Set("num", static_cast<int64_t>(race.num))
+        .Set("switches", race.switches)
+        .Set("switches_mid_update", race.switches_mid_update)
+        .Set("max_holders", gil.max_holders());
+    races.push_back(r);
+  }
+  results.RecordLoadAfter();
+  results.extra()
+      .Set("switch_interval_seconds", absl::ToDoubleSeconds(absl::GetFlag(FLAGS_switch_interval)))
+      .Set("threads_switches_last_run", thread_switches)
+      .Set("threads_max_holders", thread_max_holders)
+      .Set("race_iterations", race_iterations)
+      .Set("race", races);
+  if (json) {
+    results.PrintJson();
+    return 0;
+  }
+  lesson::Step("Results");
+  results.PrintTable();
+  lesson::Print("threads mode, last run: the lock changed hands %d times; at most %d thread held "
+                "it at once.", thread_switches, thread_max_holders);
+  lesson::Notice({
+      absl::StrFormat("Under one interpreter lock, threads took turns: %.2fx, close to the "
+                      "tutorial's 46.8 s / 43.9 s = 1.07x, and 'cores' stays near 1. Processes "
+                      "each have their own lock: %.2fx, like the tutorial's 2.01x.",
+                      results.Speedup("threads"), results.Speedup("processes")),
+      absl::StrFormat("Remove the lock and the same C++ threads reach %.2fx: the GIL, not "
+                      "threads, is what serialises CPython.",
+                      results.Speedup("threads_without_gil")),
+      "The GIL makes each single step atomic, not each statement: `num += i` is a read and "
+      "a write, and a switch between them loses the other thread's updates. With the lock "
+      "around both statements the result is always 0. So the tutorial's answer to 'why lock "
+      "under a GIL?' is right.",
+      "CPython 3.10+ checks for a switch only at loop back edges and calls, so the "
+      "tutorial's exact loop rarely loses updates there (the 'between statements' row): the "
+      "race is still there as soon as a call sits between the read and the write (see "
+      "efficiency/README.md for a measurement with this machine's Python).",
+      "Under this lock `num` is not a C++ data race (every access is ordered by the lock's "
+      "mutex, so ThreadSanitizer stays quiet): the lost updates are a logic race. A lock "
+      "protects memory; only your own lock protects your invariant.",
+  });
+  return 0;
+}
