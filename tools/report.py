@@ -33,6 +33,7 @@ from tools.reporting import experiments as catalogue
 from tools.reporting import machine as machine_lib
 from tools.reporting import outcome as outcome_lib
 from tools.reporting import progress as progress_lib
+from tools.reporting import publish as publish_lib
 from tools.reporting import runner
 from tools.reporting import schema
 from tools.reporting import tables
@@ -50,6 +51,9 @@ def parse_flags(argv):
     flags.add_argument("--out", default="", metavar="DIR",
                        help="the folder to write (new or empty); default: a new dated folder "
                             "under reports/ in the workspace")
+    flags.add_argument("--publish", action="store_true",
+                       help="after a full run, put the headline tables into README.md (between "
+                            "its report markers) and the CPU-bound chart into docs/report/")
     flags.add_argument("--timeout", type=cli.int_in_range(1, 7200), default=900, metavar="SECONDS",
                        help="longest one run may take before it is killed (default 900)")
     args = flags.parse_args(argv)
@@ -59,6 +63,9 @@ def parse_flags(argv):
     except ValueError as unknown:
         cli.fail_usage(PROGRAM, f"argument --only: '{unknown}' is not an experiment; allowed: "
                        + ", ".join(catalogue.NAMES))
+    if args.publish and (args.quick or args.only):
+        cli.fail_usage(PROGRAM, "argument --publish: the README shows a full run; drop "
+                       + ("--quick" if args.quick else "--only"))
     if args.only and not only:
         cli.fail_usage(PROGRAM, "argument --only: no experiment named; allowed: "
                        + ", ".join(catalogue.NAMES))
@@ -125,7 +132,8 @@ def python_argv(environment, experiment, quick):
 def measure(experiment, source, label, argv, output_format, timeout, progress, cwd=None):
     """Runs one program and reads its JSON; returns an Outcome (never raises for the
     program's faults)."""
-    progress.start(f"{source} {experiment.name}", " ".join(shlex.quote(a) for a in argv))
+    shown = [label] + argv[2 if source == catalogue.CPYTHON else 1:]  # no long runfiles paths
+    progress.start(f"{source} {experiment.name}", " ".join(shlex.quote(a) for a in shown))
     done = runner.run_program(argv, timeout, cwd=cwd, on_tick=progress.tick)
     result = outcome_lib.Outcome(experiment.name, source, label, outcome_lib.OK, argv=argv,
                                  seconds=done.seconds, stdout=done.stdout, stderr=done.stderr)
@@ -149,10 +157,12 @@ def run_all(selected, environment, quick, timeout, progress):
     recorded as NOT_RUN, so the report of what did run is still written."""
     outcomes = []
     labels = [experiment.cpp.target for experiment in selected]
-    progress.start(f"build {len(labels)} C++ programs", "bazel build -c opt " + " ".join(labels))
+    progress.start(f"build the C++ programs ({len(labels)})", "bazel build -c opt " + " ".join(labels))
     by_label = environment.build_all(labels)
     built = {experiment.name: by_label[experiment.cpp.target] for experiment in selected}
     ready = sum(1 for b in by_label.values() if b.path)
+    # Now the number of steps is known: the build, the C++ programs that exist, CPython.
+    progress.total = 1 + ready + sum(1 for e in selected if e.python)
     progress.finish(f"{ready} of {len(labels)} built" + "".join(
         f"\n  {b.label}: {b.error}" for b in by_label.values() if not b.path))
     interrupted = False
@@ -249,9 +259,9 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     environment = environment or Environment(workspace, os.path.join(out, "logs"))
 
     runs = sum(1 + (e.python is not None) for e in args.selected)
-    progress = progress_lib.Progress(1 + runs, stderr, PROGRAM)
+    progress = progress_lib.Progress(None, stderr, PROGRAM)  # known after the build
     progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
-                  f"({runs} runs after one build step); writing {out}")
+                  f"(a build, then up to {runs} runs); writing {out}")
     machine = environment.machine()
     outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout, progress)
 
@@ -277,7 +287,27 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     stderr.write(f"{PROGRAM}: wrote {out}/report.md ({len(made)} charts)\n")
     if interrupted:
         return 130
-    return 1 if problems or chart_errors else 0
+    published_ok = True
+    if args.publish:
+        published_ok = publish_headline(workspace, out, machine, args.selected, outcomes, stderr)
+    return 1 if problems or chart_errors or not published_ok else 0
+
+
+def publish_headline(workspace, out, machine, selected, outcomes, stderr):
+    """--publish: README.md and docs/report/, only from a run whose headline runs all
+    worked (a README table with holes would mislead). True when published."""
+    headline = [o for o in outcomes if o.experiment in publish_lib.HEADLINE_EXPERIMENTS]
+    if not headline or not all(o.ok for o in headline):
+        stderr.write(f"{PROGRAM}: not published: the README needs every run of "
+                     f"{' and '.join(publish_lib.HEADLINE_EXPERIMENTS)} to have worked\n")
+        return False
+    try:
+        changed = publish_lib.publish(workspace, out, machine, selected, outcomes)
+    except (publish_lib.PublishError, OSError) as error:
+        stderr.write(f"{PROGRAM}: not published: {error}\n")
+        return False
+    stderr.write(f"{PROGRAM}: published to {', '.join(changed)}\n")
+    return True
 
 
 if __name__ == "__main__":

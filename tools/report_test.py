@@ -142,6 +142,8 @@ class FailureTest(ReportTestCase):
             self.assertIn(expected, stdout)
             self.assertIn(expected, stderr)
         self.assertIn("report: 5 of 10 runs produced no figures:", stderr)
+        # n of m counts the runs that happen: the build, 6 C++ programs, 3 CPython ones.
+        self.assertIn("report: [10/10] C++ costs", stderr)
         # The folder has everything: report.md, raw JSON of the good runs, the output of
         # the bad ones, charts, and an index of every run.
         with open(os.path.join(self.out, "report.md"), encoding="utf-8") as f:
@@ -187,8 +189,9 @@ class SuccessTest(ReportTestCase):
         self.assertIn("## cpu_bound", stdout)
         self.assertNotIn("Not measured", stdout)
         # Progress: each step, n of m.
-        self.assertIn("report: [1/3] build 1 C++ programs", stderr)
-        self.assertIn("report: [1/3] build 1 C++ programs: 1 of 1 built", stderr)
+        self.assertIn("report: [1/?] build the C++ programs (1) — bazel build -c opt "
+                      "//efficiency:cpu_bound", stderr)
+        self.assertIn("report: [1/?] build the C++ programs (1): 1 of 1 built", stderr)
         self.assertIn("report: [2/3] C++ cpu_bound", stderr)
         self.assertIn("report: [3/3] CPython cpu_bound", stderr)
 
@@ -204,6 +207,62 @@ class SuccessTest(ReportTestCase):
         shutil.rmtree(self.out)
         self.run_report(["--only=cpu_bound", "--quick"], programs, python, help_flags="")
         self.assertEqual(self.runs()[("cpu_bound", "C++")]["argv"][1:], ["--json"])
+
+
+class PublishTest(ReportTestCase):
+    PROGRAMS = {"//efficiency:cpu_bound": prints("cpu_bound.cpp.json"),
+                "//efficiency:io_bound": prints("cpu_bound.cpp.json"),
+                "//efficiency:gil": prints("cpu_bound.cpp.json"),
+                "//efficiency:tbb": prints("cpu_bound.cpp.json"),
+                "//efficiency:processes_and_coroutines": prints("cpu_bound.cpp.json"),
+                "//coroutine:scale": prints("scale.cpp.json"),
+                "//efficiency:costs": prints("costs.benchmark.json")}
+    PYTHON = {"cpu_bound.py": python_printing("cpu_bound.cpython.json"),
+              "io_bound.py": python_printing("cpu_bound.cpython.json"),
+              "gather.py": python_printing("scale.cpython.json")}
+
+    def write_readme(self, text):
+        os.makedirs(os.path.join(self.directory, "ws"), exist_ok=True)
+        self.readme = os.path.join(self.directory, "ws", "README.md")
+        with open(self.readme, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def read_readme(self):
+        with open(self.readme, encoding="utf-8") as f:
+            return f.read()
+
+    # --publish rewrites only the README's report block, and copies the chart to docs/.
+    def test_publish_replaces_the_block(self):
+        self.write_readme("# Title\n\n## Report\n<!-- report:begin -->\nold table\n"
+                          "<!-- report:end -->\n\n## After\n")
+        status, _, stderr, _ = self.run_report(["--publish"], self.PROGRAMS, self.PYTHON)
+        self.assertEqual(status, 0, stderr)
+        text = self.read_readme()
+        self.assertTrue(text.startswith("# Title\n\n## Report\n<!-- report:begin -->\nMeasured on "
+                                        "2026-01-01 00:00:00 UTC"), text)
+        self.assertNotIn("old table", text)
+        self.assertIn("| threads | 2 | 0.520 s · 1.92× | 1.60 s · 0.94× | 43.9 s · 1.07× |", text)
+        self.assertIn("`bazel run //tools:report -- --publish`\n<!-- report:end -->\n\n## After\n", text)
+        if shutil.which("gnuplot"):
+            self.assertIn("![cpu_bound: speedup by mode](docs/report/speedup_cpu_bound.png)", text)
+            self.assertTrue(os.path.isfile(os.path.join(self.directory, "ws", "docs", "report",
+                                                        "speedup_cpu_bound.png")))
+
+    # Without the markers, or after a failed headline run, the README is left alone.
+    def test_publish_refuses(self):
+        self.write_readme("# Title, no markers\n")
+        status, _, stderr, _ = self.run_report(["--publish"], self.PROGRAMS, self.PYTHON)
+        self.assertEqual(status, 1)
+        self.assertIn("not published: README.md has no '<!-- report:begin -->'", stderr)
+        self.assertEqual(self.read_readme(), "# Title, no markers\n")
+
+        shutil.rmtree(self.out)
+        self.write_readme("<!-- report:begin -->\nold\n<!-- report:end -->\n")
+        broken = dict(self.PROGRAMS, **{"//efficiency:io_bound": "exit 1\n"})
+        status, _, stderr, _ = self.run_report(["--publish"], broken, self.PYTHON)
+        self.assertEqual(status, 1)
+        self.assertIn("not published: the README needs every run of cpu_bound and io_bound", stderr)
+        self.assertEqual(self.read_readme(), "<!-- report:begin -->\nold\n<!-- report:end -->\n")
 
 
 class BadFlagsTest(unittest.TestCase):
@@ -227,6 +286,8 @@ class BadFlagsTest(unittest.TestCase):
                 (["--timeout=0"], "report: argument --timeout: 0 is out of range; allowed: 1 to 7200"),
                 (["--timeout=soon"], "report: argument --timeout: 'soon' is not an integer"),
                 (["--quick=3"], "report: argument --quick: ignored explicit argument '3'"),
+                (["--publish", "--quick"], "report: argument --publish: the README shows a full "
+                                           "run; drop --quick"),
                 (["cpu_bound"], "report: unrecognized arguments: cpu_bound"),
                 (["--fast"], "report: unrecognized arguments: --fast")):
             with self.subTest(flags=flags):

@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -191,9 +192,8 @@ def main(argv=None, environment=None, out=sys.stdout):
         if workspace is None:
             sys.stderr.write(f"{PROGRAM}: not inside a Bazel workspace; run `bazel run //tools:tour`\n")
             return 1
-        log_directory = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"tour-{os.getpid()}")
-        os.makedirs(log_directory, exist_ok=True)
-        environment = Environment(workspace, log_directory)
+        # Bazel's output for a lesson that fails to build is kept here (named in the error).
+        environment = Environment(workspace, tempfile.mkdtemp(prefix="tour-build-logs-"))
     runs = tour(args.chapters, environment, args.timeout, out)
     out.write(summary(runs))
     return 1 if any(r.status == "failed" for r in runs) else 0

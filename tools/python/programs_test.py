@@ -48,9 +48,9 @@ class ProgramsTest(unittest.TestCase):
 
     # Many concurrent waits as coroutines and as threads, with the memory each needed.
     def test_gather(self):
-        m = self.measured("gather.py", "--tasks=50", "--sleep=0.05")
+        m = self.measured("gather.py", "--coroutines=60", "--threads=20", "--sleep=0.05")
         self.assertEqual([(r.mode, r.workers) for r in m.results],
-                         [("coroutines", 50), ("threads", 50)])
+                         [("coroutines", 60), ("threads", 20)])
         for r in m.results:
             self.assertGreaterEqual(r.seconds, 0.05)
             self.assertGreater(r.peak_rss_bytes, 0)
@@ -71,7 +71,8 @@ class ProgramsTest(unittest.TestCase):
                 ("cpu_bound.py", "--workers=1000", "allowed: 1 to 64"),
                 ("io_bound.py", "--sleep=-1", "allowed: 0.001 to 10.0"),
                 ("io_bound.py", "--repeats=many", "'many' is not a number"),
-                ("gather.py", "--tasks=1000000", "allowed: 1 to 20000"),
+                ("gather.py", "--threads=1000000", "allowed: 1 to 20000"),
+                ("gather.py", "--coroutines=0", "allowed: 1 to 100000"),
                 ("gather.py", "--bogus", "unrecognized arguments: --bogus")):
             with self.subTest(script=script, flag=flag):
                 result = run(script, flag)

@@ -102,8 +102,8 @@ EXPERIMENTS = (
         name="scale",
         title="Ten thousand concurrent waits: coroutines vs threads (协程: 上万次并发)",
         cpp=CppRun("//coroutine:scale", quick_flags=QUICK_REPEATS),
-        python=PythonRun("gather.py", ("--tasks=10000", "--sleep=1"),
-                         ("--tasks=1000", "--sleep=0.2")),
+        python=PythonRun("gather.py", ("--coroutines=10000", "--threads=1000", "--sleep=1"),
+                         ("--coroutines=2000", "--threads=200", "--sleep=0.2")),
     ),
     Experiment(
         name="costs",

@@ -18,6 +18,7 @@ def clock(seconds):
 
 class Progress:
     def __init__(self, total, stream, program="report", now=time.monotonic):
+        """`total` is the number of steps, or None until it is known."""
         self.total = total
         self.stream = stream
         self.program = program
@@ -38,7 +39,7 @@ class Progress:
     def start(self, what, detail=""):
         """Step n of m begins."""
         self.count += 1
-        self.what = f"[{self.count}/{self.total}] {what}"
+        self.what = f"[{self.count}/{self.total or '?'}] {what}"
         if self.live:
             self._write(f"\r\033[K{self.what} ... (total {clock(self.now() - self.started)})")
         else:
