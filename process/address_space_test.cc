@@ -1,0 +1,44 @@
+// //process:address_space: the child's write to a global is invisible to the parent at
+// the same address; the value arrives through a pipe; a MAP_SHARED page is shared.
+#include <regex>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/lesson_testing.h"
+
+namespace process {
+namespace {
+
+using ::process::testing::Lines;
+using ::process::testing::RunLesson;
+using ::testing::HasSubstr;
+
+TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
+  lesson::ProgramResult r = RunLesson("address_space", {"--increments=12345"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+
+  std::smatch child, parent_after;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, child,
+                                std::regex("child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)")));
+  ASSERT_TRUE(std::regex_search(
+      r.stdout_text, parent_after,
+      std::regex("parent \\(PID \\d+\\): g_counter = 0 at (0x[0-9a-f]+)   <- after join")));
+  EXPECT_EQ(child[1], parent_after[1]);  // Same address, different values.
+
+  EXPECT_THAT(r.stdout_text, HasSubstr("read \"12345\" (5 bytes); g_counter = 12345 now"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("parent: shared counter = 12345   <- the child's work"));
+}
+
+TEST(AddressSpaceTest, RejectsBadFlags) {
+  for (const char* flag : {"--increments=0", "--increments=2000000000", "--increments=ten"}) {
+    lesson::ProgramResult r = RunLesson("address_space", {flag});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
+    EXPECT_EQ(r.stdout_text, "");
+  }
+}
+
+}  // namespace
+}  // namespace process

@@ -1,0 +1,50 @@
+// //process:crash_isolation: one child dies of SIGSEGV, one of SIGABRT; the parent
+// reports both and carries on, and the sibling finishes its work.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/lesson_testing.h"
+
+namespace process {
+namespace {
+
+using ::process::testing::FindLine;
+using ::process::testing::Lines;
+using ::process::testing::RunLesson;
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+
+TEST(CrashIsolationTest, CrashesStayInTheirProcesses) {
+  // The sibling works 1.5 s; the crashes happen at once. It is still running when they
+  // are reaped on any machine.
+  lesson::ProgramResult r = RunLesson("crash_isolation", {"--sibling_ms=1500"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  EXPECT_THAT(r.stdout_text, ContainsRegex("segv child  \\(PID [0-9]+\\): killed by signal 11 "
+                                           "\\(SIGSEGV: Segmentation fault\\)   \\[Python's "
+                                           "exitcode: -11\\]"));
+  EXPECT_THAT(r.stdout_text, ContainsRegex("abort child \\(PID [0-9]+\\): killed by signal 6 "
+                                           "\\(SIGABRT: Aborted\\)"));
+  EXPECT_THAT(r.stdout_text,
+              ContainsRegex("sibling     \\(PID [0-9]+\\): exited with code 0"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("2 of 3 children crashed"));
+
+  const std::vector<std::string> lines = Lines(r.stdout_text);
+  const int segv_reaped = FindLine(lines, "killed by signal 11");
+  EXPECT_EQ(lines[segv_reaped + 1], "    ...and the sibling is still running");
+  // All the sibling's steps come after the crashes were reaped.
+  EXPECT_GT(FindLine(lines, "sibling: step 3 of 3 done"), FindLine(lines, "killed by signal 6"));
+}
+
+TEST(CrashIsolationTest, RejectsBadFlags) {
+  for (const char* flag : {"--sibling_ms=0", "--sibling_ms=100000"}) {
+    lesson::ProgramResult r = RunLesson("crash_isolation", {flag});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
+    EXPECT_EQ(r.stdout_text, "");
+  }
+}
+
+}  // namespace
+}  // namespace process
