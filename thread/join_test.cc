@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -41,6 +42,11 @@ TEST(JoinTest, OutputOrderWithoutAndWithJoin) {
 // The lesson shows, in a child process, that an unjoined std::thread aborts the program;
 // and that a detached thread dies with its process before it can finish.
 TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
+  // Under ThreadSanitizer a process lingers atexit_sleep_ms (default 1000) before it
+  // exits, which would let the detached thread finish; real programs exit at once.
+  const char* tsan_options = std::getenv("TSAN_OPTIONS");
+  setenv("TSAN_OPTIONS",
+         (std::string(tsan_options ? tsan_options : "") + ":atexit_sleep_ms=0").c_str(), 1);
   auto r = RunLesson("join", {"--work=1s"});
   const std::string forgot = StepText(r.stdout_text, "3.");
   EXPECT_THAT(forgot, HasSubstr("killed by signal 6"));
