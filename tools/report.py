@@ -81,9 +81,8 @@ class Environment:
         self.workspace = workspace
         self.python = sys.executable
         self.python_directory = PYTHON_DIRECTORY
-        self.bazel_flags = " ".join(
-            ["bazel build"] + list(workspace_lib.BUILD_FLAGS)
-            + [workspace_lib.build_flags_from_bazelrc(workspace) + " (from .bazelrc)"])
+        self.bazel_flags = (" ".join(["bazel build", *workspace_lib.BUILD_FLAGS]) + "; from .bazelrc: "
+                            + workspace_lib.build_flags_from_bazelrc(workspace))
 
     def build_all(self, labels):
         return self.bazel.build_all(labels)
@@ -151,52 +150,58 @@ def measure(experiment, source, label, argv, output_format, timeout, progress, c
     return result
 
 
-def run_all(selected, environment, quick, timeout, progress):
-    """Builds, then runs, everything selected. Returns (outcomes, one per run in order;
-    interrupted). Ctrl-C stops the run in progress; it and the runs not reached are
-    recorded as NOT_RUN, so the report of what did run is still written."""
-    outcomes = []
+def planned_runs(selected):
+    """(experiment, source, label) of every run, in the order they happen."""
+    for experiment in selected:
+        yield experiment, catalogue.CPP, experiment.cpp.target
+        if experiment.python:
+            yield experiment, catalogue.CPYTHON, f"tools/python/{experiment.python.script}"
+
+
+def build_step(selected, environment, progress):
+    """Builds every selected C++ program (one progress step); returns {label: Built}."""
     labels = [experiment.cpp.target for experiment in selected]
     progress.start(f"build the C++ programs ({len(labels)})", "bazel build -c opt " + " ".join(labels))
-    by_label = environment.build_all(labels)
-    built = {experiment.name: by_label[experiment.cpp.target] for experiment in selected}
-    ready = sum(1 for b in by_label.values() if b.path)
+    built = environment.build_all(labels)
+    ready = sum(1 for b in built.values() if b.path)
     # Now the number of steps is known: the build, the C++ programs that exist, CPython.
     progress.total = 1 + ready + sum(1 for e in selected if e.python)
     progress.finish(f"{ready} of {len(labels)} built" + "".join(
-        f"\n  {b.label}: {b.error}" for b in by_label.values() if not b.path))
-    interrupted = False
-    for experiment in selected:
-        for source in (catalogue.CPP, catalogue.CPYTHON):
-            if source == catalogue.CPYTHON and experiment.python is None:
+        f"\n  {b.label}: {b.error}" for b in built.values() if not b.path))
+    return built
+
+
+def run_all(selected, environment, quick, timeout, progress):
+    """Builds, then runs, everything selected. Returns (outcomes, one per run in order;
+    interrupted). Ctrl-C stops the run in progress (and kills it); it and the runs not
+    reached are recorded as NOT_RUN, so the report of what did run is still written."""
+    built = build_step(selected, environment, progress)
+    outcomes, interrupted = [], False
+    for experiment, source, label in planned_runs(selected):
+        if interrupted:
+            outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
+                                                outcome_lib.NOT_RUN, "interrupted"))
+            continue
+        if source == catalogue.CPP:
+            b = built[label]
+            if not b.path:
+                status = outcome_lib.MISSING if b.missing else outcome_lib.FAILED
+                outcomes.append(outcome_lib.Outcome(experiment.name, source, label, status, b.error))
                 continue
-            label = (experiment.cpp.target if source == catalogue.CPP
-                     else f"tools/python/{experiment.python.script}")
-            if interrupted:
-                outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
-                                                    outcome_lib.NOT_RUN, "interrupted"))
-                continue
-            if source == catalogue.CPP:
-                b = built[experiment.name]
-                if not b.path:
-                    outcomes.append(outcome_lib.Outcome(
-                        experiment.name, source, label,
-                        outcome_lib.MISSING if b.missing else outcome_lib.FAILED, b.error))
-                    continue
-                argv = cpp_argv(experiment, b.path, environment.flags_of(b.path) if quick else set(),
-                                quick)
-                output_format, cwd = experiment.cpp.output, environment.cwd_for(b.path)
-            else:
-                argv = python_argv(environment, experiment, quick)
-                output_format, cwd = catalogue.EXPERIMENT_JSON, None
-            try:
-                outcomes.append(measure(experiment, source, label, argv, output_format, timeout,
-                                        progress, cwd))
-            except KeyboardInterrupt:
-                interrupted = True
-                progress.finish("interrupted")
-                outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
-                                                    outcome_lib.NOT_RUN, "interrupted"))
+            flags_defined = environment.flags_of(b.path) if quick else set()
+            argv = cpp_argv(experiment, b.path, flags_defined, quick)
+            output_format, cwd = experiment.cpp.output, environment.cwd_for(b.path)
+        else:
+            argv = python_argv(environment, experiment, quick)
+            output_format, cwd = catalogue.EXPERIMENT_JSON, None
+        try:
+            outcomes.append(measure(experiment, source, label, argv, output_format, timeout,
+                                    progress, cwd))
+        except KeyboardInterrupt:
+            interrupted = True
+            progress.finish("interrupted (stopped)")
+            outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
+                                                outcome_lib.NOT_RUN, "interrupted", argv=argv))
     return outcomes, interrupted
 
 
@@ -263,7 +268,12 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
                   f"(a build, then up to {runs} runs); writing {out}")
     machine = environment.machine()
-    outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout, progress)
+    try:
+        outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout,
+                                        progress)
+    except KeyboardInterrupt:  # during the build: nothing was measured yet
+        stderr.write(f"\n{PROGRAM}: interrupted while building; nothing was measured\n")
+        return 130
 
     raw_files = write_raw(out, outcomes)
     charts = charts_lib.all_charts(args.selected, outcomes)

@@ -1,7 +1,6 @@
 """Tests for tools/report.py as a whole, on fake experiments (small shell scripts that
 print a fixture, fail, hang or misbehave), so no real experiment and no Bazel runs."""
 
-import contextlib
 import io
 import json
 import os
@@ -176,6 +175,28 @@ class FailureTest(ReportTestCase):
         with open(marker, encoding="utf-8") as f:
             pid = int(f.read())
         self.assertTrue(gone(pid), f"leftover process {pid} is still running")
+
+
+class InterruptTest(ReportTestCase):
+    # Ctrl-C during a run stops that program (killed, not left running), marks it and the
+    # runs after it as not run, and returns what ran.
+    def test_ctrl_c_stops_the_run(self):
+        marker = os.path.join(self.directory, "running.pid")
+        environment = FakeEnvironment(os.path.join(self.directory, "ws"), {
+            "//efficiency:cpu_bound": f"echo $$ > '{marker}'\nexec sleep 60\n"},
+            {"cpu_bound.py": python_printing("cpu_bound.cpython.json")})
+
+        class CtrlC(report.progress_lib.Progress):
+            def tick(self, elapsed):
+                raise KeyboardInterrupt
+
+        outcomes, interrupted = report.run_all(report.catalogue.select(["cpu_bound"]), environment,
+                                               False, 60, CtrlC(None, io.StringIO()))
+        self.assertTrue(interrupted)
+        self.assertEqual([(o.source, o.status) for o in outcomes],
+                         [("C++", "not run"), ("CPython", "not run")])
+        with open(marker, encoding="utf-8") as f:
+            self.assertTrue(gone(int(f.read())), "the interrupted program is still running")
 
 
 class SuccessTest(ReportTestCase):

@@ -6,13 +6,14 @@ from tools.reporting import tables
 
 
 def machine_table(machine):
-    return tables.markdown_table(["", ""], [[name, value.replace("|", "\\|")]
+    return tables.markdown_table(["what", "this machine"], [[name, value.replace("|", "\\|")]
                                             for name, value in machine])
 
 
 def report_markdown(command, machine, selected, outcomes, charts, chart_errors, raw_files,
                     load_at_end):
-    """The text of report.md. `charts` are paths of PNGs relative to the report folder."""
+    """The text of report.md. `charts`: paths of the PNGs made (they live in charts/);
+    `raw_files`: {(experiment, source): path in the folder} of each run's output."""
     lines = ["# Efficiency report: C++ beside CPython and the tutorial", "",
              f"Command: `{command}`", "", "## Machine", "", machine_table(machine),
              f"| load average at end | {load_at_end} |", "",
