@@ -1,0 +1,70 @@
+// //coroutine:generator: lazy start, pulls interleave with the body, early drop cleans up,
+// send() round-trips, one thread.
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "coroutine/lesson_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+using ::coro_lessons::testing::FindLine;
+using ::coro_lessons::testing::Lines;
+using ::coro_lessons::testing::RunLesson;
+using ::testing::HasSubstr;
+
+TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
+  lesson::ProgramResult r = RunLesson("generator");
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  std::vector<std::string> lines = Lines(r.stdout_text);
+
+  // Nothing runs at the call; the body starts inside the first Next().
+  int created = FindLine(lines, "returned a generator");
+  int first_pull = FindLine(lines, "main: Next() #1");
+  int started = FindLine(lines, "[countdown] starts");
+  ASSERT_GE(created, 0);
+  EXPECT_LT(created, first_pull);
+  EXPECT_EQ(started, first_pull + 1);
+  // Each pull runs exactly to the next co_yield.
+  EXPECT_EQ(lines[started + 1], "    [countdown] yields 3");
+  EXPECT_EQ(lines[started + 2], "main: got 3");
+  // Dropped early: its frame is destroyed before the range-for part begins.
+  int destroyed = FindLine(lines, "frame destroyed");
+  EXPECT_LT(destroyed, FindLine(lines, "--- for"));
+  EXPECT_GT(destroyed, FindLine(lines, "drops the generator"));
+
+  EXPECT_THAT(r.stdout_text, HasSubstr("main: for loop got 3\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("main: for loop got 1\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("send(10) -> average 10\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("send(20) -> average 15\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("send(60) -> average 30\n"));
+
+  // Every thread id printed is the same one.
+  std::set<std::string> threads;
+  const std::regex thread_id("thread (\\d+)");
+  for (std::sregex_iterator it(r.stdout_text.begin(), r.stdout_text.end(), thread_id), end;
+       it != end; ++it) {
+    threads.insert((*it)[1]);
+  }
+  EXPECT_EQ(threads.size(), 1u);
+}
+
+TEST(GeneratorLessonTest, OneValueOnly) {
+  lesson::ProgramResult r = RunLesson("generator", {"--count=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("got nothing: the generator has returned"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("drops the generator (it had already returned)"));
+}
+
+TEST(GeneratorLessonTest, RejectsBadFlag) {
+  lesson::ProgramResult r = RunLesson("generator", {"--count=0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "generator: --count=0 is out of range; allowed: 1 to 20\n");
+  EXPECT_EQ(r.stdout_text, "");
+}
+
+}  // namespace

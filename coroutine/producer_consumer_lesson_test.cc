@@ -1,0 +1,54 @@
+// //coroutine:producer_consumer prints the tutorial's output lines, in order, on one thread.
+#include <regex>
+#include <string>
+
+#include "coroutine/lesson_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+using ::coro_lessons::testing::RunLesson;
+using ::testing::HasSubstr;
+
+// The tutorial's output block, verbatim.
+constexpr char kTutorialOutput[] =
+    "[PRODUCER] Producing 1...\n"
+    "[CONSUMER] Consuming 1...\n"
+    "[PRODUCER] Consumer return: 200 OK\n"
+    "[PRODUCER] Producing 2...\n"
+    "[CONSUMER] Consuming 2...\n"
+    "[PRODUCER] Consumer return: 200 OK\n"
+    "[PRODUCER] Producing 3...\n"
+    "[CONSUMER] Consuming 3...\n"
+    "[PRODUCER] Consumer return: 200 OK\n";
+
+TEST(ProducerConsumerLessonTest, TutorialOutputLines) {
+  lesson::ProgramResult r = RunLesson("producer_consumer");
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  EXPECT_THAT(r.stdout_text, HasSubstr(kTutorialOutput));
+  EXPECT_THAT(r.stdout_text, HasSubstr("resumed the consumer 4 times"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, m,
+                                std::regex("producer on thread (\\d+), consumer on thread (\\d+)")));
+  EXPECT_EQ(m[1], m[2]);
+}
+
+TEST(ProducerConsumerLessonTest, MoreMessages) {
+  lesson::ProgramResult r = RunLesson("producer_consumer", {"--messages=5"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.stdout_text, HasSubstr("[PRODUCER] Producing 5...\n"
+                                       "[CONSUMER] Consuming 5...\n"
+                                       "[PRODUCER] Consumer return: 200 OK\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("resumed the consumer 6 times"));
+}
+
+TEST(ProducerConsumerLessonTest, RejectsBadFlag) {
+  lesson::ProgramResult r = RunLesson("producer_consumer", {"--messages=-1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "producer_consumer: --messages=-1 is out of range; allowed: 1 to 100\n");
+}
+
+}  // namespace
