@@ -20,8 +20,9 @@ TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
   EXPECT_EQ(r.leftover_processes, 0);
 
   std::smatch child, parent_after;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, child,
-                                std::regex("child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)")));
+  ASSERT_TRUE(
+      std::regex_search(r.stdout_text, child,
+                        std::regex("child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)")));
   ASSERT_TRUE(std::regex_search(
       r.stdout_text, parent_after,
       std::regex("parent \\(PID \\d+\\): g_counter = 0 at (0x[0-9a-f]+)   <- after join")));

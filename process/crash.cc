@@ -39,7 +39,7 @@ void SegfaultNow() {
                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   // If even mmap failed, address 0 is just as unmapped: the crash happens either way.
   volatile int* target = static_cast<volatile int*>(page == MAP_FAILED ? nullptr : page);
-  *target = 1;  // The MMU refuses the store: SIGSEGV.
+  *target = 1;   // The MMU refuses the store: SIGSEGV.
   std::abort();  // Not reached.
 }
 

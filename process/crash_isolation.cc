@@ -44,7 +44,8 @@ void Announce(process::Pipe& said, const std::string& line) {
 
 [[noreturn]] void Segfault(process::Pipe& said) {
   Announce(said, absl::StrFormat("  segv child (PID %d): storing to a page that has no "
-                                 "access rights...", getpid()));
+                                 "access rights...",
+                                 getpid()));
   process::SegfaultNow();
 }
 
@@ -106,9 +107,8 @@ int main(int argc, char** argv) {
       lesson::Print("error: %s", s.ToString());
       return 1;
     }
-    lesson::Print("  %-11s (PID %d): %s   [Python's exitcode: %d]", child.name,
-                  child.process.pid(), child.process.exit_status()->ToString(),
-                  *child.process.exit_code());
+    lesson::Print("  %-11s (PID %d): %s   [Python's exitcode: %d]", child.name, child.process.pid(),
+                  child.process.exit_status()->ToString(), *child.process.exit_code());
     if (child.process.exit_status()->signaled()) {
       const bool sibling_running = children.back().process.IsAlive();
       lesson::Print("    ...and the sibling is %s", sibling_running ? "still running" : "done");
@@ -118,9 +118,10 @@ int main(int argc, char** argv) {
   lesson::Step("The parent carries on");
   int crashed = 0;
   for (const Child& child : children) crashed += child.process.exit_status()->signaled();
-  lesson::Print("  parent (PID %d): still here; %d of %d children crashed, 0 of that "
-                "reached me",
-                getpid(), crashed, static_cast<int>(children.size()));
+  lesson::Print(
+      "  parent (PID %d): still here; %d of %d children crashed, 0 of that "
+      "reached me",
+      getpid(), crashed, static_cast<int>(children.size()));
 
   lesson::Notice({
       "Each crash ended exactly one process. The kernel killed it with a signal "

@@ -26,8 +26,7 @@ TEST(CrashIsolationTest, CrashesStayInTheirProcesses) {
                                            "exitcode: -11\\]"));
   EXPECT_THAT(r.stdout_text, ContainsRegex("abort child \\(PID [0-9]+\\): killed by signal 6 "
                                            "\\(SIGABRT: Aborted\\)"));
-  EXPECT_THAT(r.stdout_text,
-              ContainsRegex("sibling     \\(PID [0-9]+\\): exited with code 0"));
+  EXPECT_THAT(r.stdout_text, ContainsRegex("sibling     \\(PID [0-9]+\\): exited with code 0"));
   EXPECT_THAT(r.stdout_text, HasSubstr("2 of 3 children crashed"));
 
   const std::vector<std::string> lines = Lines(r.stdout_text);

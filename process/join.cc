@@ -53,8 +53,7 @@ int Fail(const absl::Status& status) {
 // Part 3: the child of a plain C-style parent that fork()s and returns without waiting.
 // It reports its PPID, tells the parent it has (`said_hello`), and waits to be orphaned.
 [[noreturn]] void Orphan(pid_t first_parent, process::Pipe& said_hello) {
-  lesson::Print("  orphan: PID %d, PPID %d (the parent that will not wait)", getpid(),
-                getppid());
+  lesson::Print("  orphan: PID %d, PPID %d (the parent that will not wait)", getpid(), getppid());
   (void)said_hello.WriteAll("+");
   said_hello.CloseWrite();
   const absl::Time give_up = absl::Now() + absl::Seconds(10);

@@ -54,13 +54,13 @@ TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
   std::smatch before, after, main_pid;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, before,
-                                std::regex("orphan: PID (\\d+), PPID (\\d+)")));
+  ASSERT_TRUE(
+      std::regex_search(r.stdout_text, before, std::regex("orphan: PID (\\d+), PPID (\\d+)")));
   ASSERT_TRUE(std::regex_search(r.stdout_text, after, std::regex("my PPID is now (\\d+)")));
   ASSERT_TRUE(std::regex_search(r.stdout_text, main_pid,
                                 std::regex("main \\(PID (\\d+)\\) adopted the orphan (\\d+)")));
-  EXPECT_NE(before[2], after[1]);        // Re-parented...
-  EXPECT_EQ(after[1], main_pid[1]);      // ...to the lesson, its subreaper.
+  EXPECT_NE(before[2], after[1]);    // Re-parented...
+  EXPECT_EQ(after[1], main_pid[1]);  // ...to the lesson, its subreaper.
   EXPECT_EQ(before[1], main_pid[2]);
   EXPECT_THAT(r.stdout_text, HasSubstr("and reaped it: exited with code 0"));
 }

@@ -54,8 +54,8 @@ int Watchdog(pid_t p1, int deadline_ms) {
   // Opened now, while p1 certainly exists: from here on the fd names that process only.
   const int pidfd = PidfdOpen(p1);
   absl::SleepFor(absl::Milliseconds(deadline_ms));
-  lesson::Print("  watchdog (PID %d): p1 has blocked for %d ms: kill -9 %d", getpid(),
-                deadline_ms, p1);
+  lesson::Print("  watchdog (PID %d): p1 has blocked for %d ms: kill -9 %d", getpid(), deadline_ms,
+                p1);
   const int sent = pidfd >= 0 ? PidfdSendSignal(pidfd, SIGKILL)
                               : kill(p1, SIGKILL);  // Kernel without pidfds (< 5.3).
   if (sent != 0) {
@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
   lesson::Print("        or do it yourself from another terminal: kill -9 %d", p1.pid());
 
   if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // Blocks until p1 is gone.
-  lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(),
-                p1.exit_status()->ToString(), p1_age.Seconds() * 1000);
+  lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(), p1.exit_status()->ToString(),
+                p1_age.Seconds() * 1000);
   // If someone else ended p1 first, the watchdog is still waiting: it is not needed now.
   const bool watchdog_still_waiting = watchdog.IsAlive();
   if (watchdog_still_waiting) (void)watchdog.Kill();
@@ -111,8 +111,7 @@ int main(int argc, char** argv) {
   for (process::Process* p : {&p2, &p3}) {
     if (absl::Status s = p->Join(); !s.ok()) return Fail(s);
   }
-  lesson::Print("  main: p2 %s, p3 %s", p2.exit_status()->ToString(),
-                p3.exit_status()->ToString());
+  lesson::Print("  main: p2 %s, p3 %s", p2.exit_status()->ToString(), p3.exit_status()->ToString());
 
   lesson::Notice({
       "p1 was killed by signal 9 (SIGKILL): it had no say, could not clean up, and its "

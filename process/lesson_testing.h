@@ -26,8 +26,7 @@ inline std::vector<std::string> Lines(const std::string& text) {
 }
 
 // Index of the first line containing `needle` at or after `from`, or -1.
-inline int FindLine(const std::vector<std::string>& lines, std::string_view needle,
-                    int from = 0) {
+inline int FindLine(const std::vector<std::string>& lines, std::string_view needle, int from = 0) {
   for (int i = from; i < static_cast<int>(lines.size()); ++i) {
     if (lines[i].find(needle) != std::string::npos) return i;
   }

@@ -44,8 +44,7 @@ void Coding(process::Pipe& ready, process::Pipe& release) {
   ready.CloseRead();
   release.CloseWrite();
   lesson::Print("开始写代码，PID是%d   (child; its parent, PPID, is %d)", getpid(), getppid());
-  lesson::Print("休息一会儿，PID是%d   (&g_marker = %p)", getpid(),
-                static_cast<void*>(&g_marker));
+  lesson::Print("休息一会儿，PID是%d   (&g_marker = %p)", getpid(), static_cast<void*>(&g_marker));
   (void)ready.WriteAll("+");
   (void)release.ReadAll();  // End of file when main closes its end.
 }

@@ -58,8 +58,10 @@ TEST(MainAndChildTest, ProcListsBothProcesses) {
 TEST(MainAndChildTest, SameAddressInBothProcesses) {
   lesson::ProgramResult r = RunLesson("main_and_child");
   std::smatch child, parent;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, child, std::regex("休息一会儿.*&g_marker = (0x[0-9a-f]+)")));
-  ASSERT_TRUE(std::regex_search(r.stdout_text, parent, std::regex("main: &g_marker = (0x[0-9a-f]+)")));
+  ASSERT_TRUE(
+      std::regex_search(r.stdout_text, child, std::regex("休息一会儿.*&g_marker = (0x[0-9a-f]+)")));
+  ASSERT_TRUE(
+      std::regex_search(r.stdout_text, parent, std::regex("main: &g_marker = (0x[0-9a-f]+)")));
   EXPECT_EQ(child[1], parent[1]);
 }
 

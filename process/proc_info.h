@@ -17,9 +17,9 @@ namespace process {
 
 struct ProcInfo {
   pid_t pid = 0;
-  pid_t ppid = 0;     // Parent's PID.
-  char state = '?';   // R running, S sleeping, Z zombie (ended, not yet reaped), ...
-  std::string command;  // The executable's name, at most 15 characters (comm).
+  pid_t ppid = 0;         // Parent's PID.
+  char state = '?';       // R running, S sleeping, Z zombie (ended, not yet reaped), ...
+  std::string command;    // The executable's name, at most 15 characters (comm).
   int64_t rss_bytes = 0;  // Resident memory now.
 };
 

@@ -40,16 +40,17 @@ struct Process::State {
 
 namespace {
 
-std::string ErrnoText(int error) { return absl::StrFormat("%s (%s)", strerrordesc_np(error),
-                                                          strerrorname_np(error)); }
+std::string ErrnoText(int error) {
+  return absl::StrFormat("%s (%s)", strerrordesc_np(error), strerrorname_np(error));
+}
 
 // fork/posix_spawn failures, with the likely cause spelled out.
 absl::Status StartError(const char* call, int error) {
   if (error == EAGAIN) {
     rlimit limit{};
     getrlimit(RLIMIT_NPROC, &limit);
-    std::string soft = limit.rlim_cur == RLIM_INFINITY ? "unlimited"
-                                                       : absl::StrFormat("%d", limit.rlim_cur);
+    std::string soft =
+        limit.rlim_cur == RLIM_INFINITY ? "unlimited" : absl::StrFormat("%d", limit.rlim_cur);
     return absl::ResourceExhaustedError(absl::StrFormat(
         "%s: %s: this user has reached its process limit (RLIMIT_NPROC, soft limit %s; "
         "`ulimit -u`) or the system ran out of PIDs/threads (kernel.pid_max, "
@@ -98,8 +99,8 @@ void WriteToStderr(const std::string& text) {
   try {
     code = body();
   } catch (const std::exception& e) {
-    WriteToStderr(absl::StrFormat("process: child %d: uncaught exception: %s\n", getpid(),
-                                  e.what()));
+    WriteToStderr(
+        absl::StrFormat("process: child %d: uncaught exception: %s\n", getpid(), e.what()));
     code = 1;
   } catch (...) {
     WriteToStderr(absl::StrFormat("process: child %d: uncaught exception\n", getpid()));
@@ -130,17 +131,14 @@ std::string ExitStatus::ToString() const {
   if (exited_) return absl::StrFormat("exited with code %d", code_);
   const char* abbreviation = sigabbrev_np(signal_);
   const char* description = sigdescr_np(signal_);
-  return absl::StrFormat("killed by signal %d (SIG%s: %s)%s", signal_,
-                         abbreviation ? abbreviation : "?",
-                         description ? description : "unknown signal",
-                         core_dumped_ ? ", core dumped" : "");
+  return absl::StrFormat(
+      "killed by signal %d (SIG%s: %s)%s", signal_, abbreviation ? abbreviation : "?",
+      description ? description : "unknown signal", core_dumped_ ? ", core dumped" : "");
 }
 
 // --- Process ----------------------------------------------------------------------------
 
-Process::Process(Body body) : state_(std::make_unique<State>()) {
-  state_->body = std::move(body);
-}
+Process::Process(Body body) : state_(std::make_unique<State>()) { state_->body = std::move(body); }
 
 Process Process::Program(std::vector<std::string> argv) {
   Process process(Body{});
@@ -223,7 +221,8 @@ absl::Status Process::Start() {
   pthread_sigmask(SIG_SETMASK, &original_mask, nullptr);
   if (error != 0) {
     internal::ReleaseChildSlot(slot);
-    if (s.is_program) return StartError(absl::StrFormat("posix_spawn %s", s.argv[0]).c_str(), error);
+    if (s.is_program)
+      return StartError(absl::StrFormat("posix_spawn %s", s.argv[0]).c_str(), error);
     return StartError(call, error);
   }
   s.started = true;

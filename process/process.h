@@ -111,8 +111,8 @@ struct ResourceUsage {
   // subtract the peak of an idle child started the same way (process_test.cc,
   // ResourceUsageReportsPeakRss), or start the workers from a small parent.
   int64_t peak_rss_bytes = 0;
-  absl::Duration user_cpu;     // CPU time in user mode.
-  absl::Duration system_cpu;   // CPU time in the kernel on its behalf.
+  absl::Duration user_cpu;    // CPU time in user mode.
+  absl::Duration system_cpu;  // CPU time in the kernel on its behalf.
   int64_t minor_page_faults = 0;
   int64_t major_page_faults = 0;
   int64_t voluntary_context_switches = 0;    // It blocked (sleep, I/O, a lock).
@@ -128,8 +128,8 @@ class Process {
   // sees them as they are at Start(). `target` returns void (exit code 0) or an integer,
   // which becomes the exit code (the kernel keeps its low 8 bits).
   template <typename F, typename... Args>
-    requires std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>
-  explicit Process(F&& target, Args&&... args)
+  requires std::invocable < std::decay_t<F>
+  &, std::decay_t<Args>&... > explicit Process(F&& target, Args&&... args)
       : Process(MakeBody(std::forward<F>(target), std::forward<Args>(args)...)) {}
 
   // A process that will run the program argv[0] (a path; no PATH search) with the given
@@ -147,7 +147,8 @@ class Process {
   ~Process();
 
   // Before Start(): whether the child is killed when the thread that started it (in
-  // practice: the parent process) dies. Default true.
+  // practice: the parent process) dies. Default true. Applies to callables (fork); a
+  // posix_spawn cannot set it, so a Program() child calls DieWithParent() itself.
   void set_die_with_parent(bool die_with_parent);
 
   // Starts the child. Errors (nothing was started):
@@ -200,16 +201,16 @@ class Process {
 
   template <typename F, typename... Args>
   static Body MakeBody(F&& target, Args&&... args) {
-    return [target = std::forward<F>(target),
-            ... args = std::forward<Args>(args)]() mutable -> int {
-      using Result = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&...>;
-      if constexpr (std::is_void_v<Result>) {
-        std::invoke(target, args...);
-        return 0;
-      } else {
-        return static_cast<int>(std::invoke(target, args...));
-      }
-    };
+    return
+        [target = std::forward<F>(target), ... args = std::forward<Args>(args)]() mutable -> int {
+          using Result = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&...>;
+          if constexpr (std::is_void_v<Result>) {
+            std::invoke(target, args...);
+            return 0;
+          } else {
+            return static_cast<int>(std::invoke(target, args...));
+          }
+        };
   }
 
   std::unique_ptr<State> state_;

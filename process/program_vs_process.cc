@@ -62,9 +62,8 @@ int Run(int run, int megabytes, int cpu_ms) {
   std::vector<char> memory(bytes);
   std::memset(memory.data(), run, bytes);  // Touch every page: resident, not just reserved.
   ComputeFor(run * cpu_ms);
-  lesson::Print("  run %d: PID %d, g_value = %d at %p, RSS now %.1f MiB", run, getpid(),
-                g_value, static_cast<void*>(&g_value),
-                lesson::CurrentRssBytes() / 1048576.0);
+  lesson::Print("  run %d: PID %d, g_value = %d at %p, RSS now %.1f MiB", run, getpid(), g_value,
+                static_cast<void*>(&g_value), lesson::CurrentRssBytes() / 1048576.0);
   return bytes == 0 || memory[bytes / 2] == run ? 0 : 1;
 }
 
@@ -106,8 +105,8 @@ int main(int argc, char** argv) {
   lesson::Print("  %.1f MiB on disk. As a file it uses no CPU and no memory.",
                 file_info.st_size / 1048576.0);
 
-  lesson::Step(absl::StrFormat("进程 (processes): run that file %d times, one after another",
-                               runs));
+  lesson::Step(
+      absl::StrFormat("进程 (processes): run that file %d times, one after another", runs));
   lesson::Print("  main: PID %d, g_value = %d at %p", getpid(), g_value,
                 static_cast<void*>(&g_value));
   struct Row {
@@ -152,8 +151,7 @@ int main(int argc, char** argv) {
       "base (ASLR). A forked child, by contrast, keeps its parent's addresses "
       "(//process:main_and_child).",
       "CPU used is a little above what was asked: starting the program and touching its "
-      "memory cost CPU too. Peak RSS is the memory held plus the program and its "
-      "libraries.",
+      "memory cost CPU too.",
       "Correction: runs are different processes because each is a new process (new PID), "
       "not because their memory or time differ; those could be identical.",
       "Peak memory includes the program's own code and libraries paged in from the file, "

@@ -1,4 +1,5 @@
-// process/start_methods.cc — 启动方式与 `if __name__ == '__main__':` (start methods and the main guard)
+// process/start_methods.cc — 启动方式与 `if __name__ == '__main__':` (start methods and the main
+// guard)
 //
 // Ports the multiprocessing note "调用 multiprocessing 模块的函数要在 if __name__ ==
 // '__main__': 下执行，不然会报错" and its comment "在windows上，子进程会自动import启动它的这个
@@ -79,18 +80,20 @@ bool SpawnAndWait(std::vector<std::string> argv) {
 int Rerun(int depth, int max_depth) {
   process::InterruptGuard guard;  // Ctrl-C stops the rest of the chain, level by level.
   const std::string indent(2 * depth, ' ');
-  lesson::Print("%s[depth %d] PID %d (PPID %d): main() ran again and is about to start a process, as "
-                "main does",
-                indent, depth, getpid(), getppid());
+  lesson::Print(
+      "%s[depth %d] PID %d (PPID %d): main() ran again and is about to start a process, as "
+      "main does",
+      indent, depth, getpid(), getppid());
   if (depth == max_depth) {
-    lesson::Print("%s[depth %d] stopped by the lesson's --max_depth=%d; nothing in the "
-                  "program itself would stop here",
-                  indent, depth, max_depth);
+    lesson::Print(
+        "%s[depth %d] stopped by the lesson's --max_depth=%d; nothing in the "
+        "program itself would stop here",
+        indent, depth, max_depth);
     return 0;
   }
-  const bool ok = SpawnAndWait({SelfPath(), "--role=rerun", absl::StrFormat("--depth=%d", depth + 1),
-                                absl::StrFormat("--max_depth=%d", max_depth),
-                                absl::StrFormat("--parent_pid=%d", getpid())});
+  const bool ok = SpawnAndWait(
+      {SelfPath(), "--role=rerun", absl::StrFormat("--depth=%d", depth + 1),
+       absl::StrFormat("--max_depth=%d", max_depth), absl::StrFormat("--parent_pid=%d", getpid())});
   return ok ? 0 : 1;
 }
 
@@ -132,26 +135,29 @@ int main(int argc, char** argv) {
     lesson::Print("error: %s", status.ToString());
     return 1;
   }
-  lesson::Print("  It saw main's 42: fork copied the memory. It began inside Start(), past "
-                "all of main's setup, so there was nothing to guard.");
+  lesson::Print(
+      "  It saw main's 42: fork copied the memory. It began inside Start(), past "
+      "all of main's setup, so there was nothing to guard.");
 
   lesson::Step("spawn: a fresh run of the program (posix_spawn of /proc/self/exe --role=child)");
   if (!SpawnAndWait({SelfPath(), "--role=child", absl::StrFormat("--parent_pid=%d", getpid())})) {
     return 1;
   }
-  lesson::Print("  It saw 0: a new program starts from scratch at main(), and only the "
-                "--role=child check (the main guard) sent it to the target.");
+  lesson::Print(
+      "  It saw 0: a new program starts from scratch at main(), and only the "
+      "--role=child check (the main guard) sent it to the target.");
 
-  lesson::Step(absl::StrFormat("spawn without the main guard (bounded at --max_depth=%d)",
-                               max_depth));
+  lesson::Step(
+      absl::StrFormat("spawn without the main guard (bounded at --max_depth=%d)", max_depth));
   if (!SpawnAndWait({SelfPath(), "--role=rerun", "--depth=1",
                      absl::StrFormat("--max_depth=%d", max_depth),
                      absl::StrFormat("--parent_pid=%d", getpid())})) {
     return 1;
   }
-  lesson::Print("  %d processes were started, each by the one before, and each waited for "
-                "the next.",
-                max_depth);
+  lesson::Print(
+      "  %d processes were started, each by the one before, and each waited for "
+      "the next.",
+      max_depth);
 
   lesson::Notice({
       "fork: the child continues from inside Start() with a copy of main's memory "

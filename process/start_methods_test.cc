@@ -23,10 +23,10 @@ TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("main: PID (\\d+), g_setting = 42")));
   const std::string main_pid = m[1];
-  EXPECT_TRUE(std::regex_search(
-      r.stdout_text, std::regex("\\[fork child\\] PID \\d+, PPID " + main_pid + ": g_setting = 42")));
-  EXPECT_TRUE(std::regex_search(
-      r.stdout_text, std::regex("\\[spawn child\\] PID \\d+, PPID " + main_pid + ": g_setting = 0")));
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\\[fork child\\] PID \\d+, PPID " +
+                                                          main_pid + ": g_setting = 42")));
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\\[spawn child\\] PID \\d+, PPID " +
+                                                          main_pid + ": g_setting = 0")));
 
   // The chain: depth d's parent is depth d-1 (depth 1's is main).
   const std::regex level("\\[depth (\\d)\\] PID (\\d+) \\(PPID (\\d+)\\): main\\(\\) ran again");
