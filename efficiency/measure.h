@@ -30,7 +30,7 @@ struct Sample {
   double seconds = 0;      // wall time
   double cpu_seconds = 0;  // CPU time of this process and the children it reaped
   uint64_t result = 0;     // what the mode returned (a checksum of its work)
-  std::optional<int64_t> peak_rss_bytes;  // only for runs in a child process
+  std::optional<int64_t> peak_rss_bytes = std::nullopt;  // only for runs in a child
 };
 
 // Runs `run` once and times it (in this process).

@@ -98,6 +98,12 @@ void Results::Scale(const std::string& mode, double factor, const std::string& n
   }
 }
 
+void Results::Note(const std::string& mode, const std::string& note) {
+  for (ResultRow& row : rows_) {
+    if (row.mode == mode) row.note = note;
+  }
+}
+
 double Results::Median(const std::string& mode) const {
   for (const ResultRow& row : rows_) {
     if (row.mode == mode) return row.seconds.median;

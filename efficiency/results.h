@@ -67,6 +67,9 @@ class Results {
   // a sample of the work (io_bound's single mode at 1,000 workers), said in the table.
   void Scale(const std::string& mode, double factor, const std::string& note);
 
+  // Attaches `note` to a row: shown under the table, and as "note" in the JSON.
+  void Note(const std::string& mode, const std::string& note);
+
   // Experiment-specific figures, written in the JSON as "details": {...}.
   lesson::JsonObject& extra() { return extra_; }
 

@@ -1,0 +1,406 @@
+// efficiency/costs.cc — 进程、线程、协程：优势/劣势 (what each one costs, measured)
+//
+// The tutorial's efficiency section lists advantages and drawbacks in words: processes
+// switch "with a large overhead", threads "with a smaller one", coroutines have "no
+// thread-switching overhead". These Google Benchmark micro-benchmarks put numbers on
+// those words, on this machine:
+//   create + join a thread (also with both threads on one CPU); fork + exit + wait a process (raw and with process::Process);
+//   posix_spawn a tiny program and wait for it;
+//   create + resume + destroy a coroutine (a Generator; a Task awaited on the event loop);
+//   one switch between two coroutines on the event loop (a round trip = two switches);
+//   an uncontended std::mutex and absl::Mutex lock + unlock;
+//   a round trip between two threads through a condition variable (also on one CPU);
+//   a round trip between two processes through two pipes.
+// Setup (partner threads and processes, loops) happens outside the timed loop; benchmarks
+// that start threads or processes use UseRealTime(), because CPU time of the calling
+// thread misses the work done elsewhere. A summary line at the end gives the ratios the
+// tutorial talks about: thread switch / coroutine switch, process create / thread create.
+//
+//   bazel run -c opt //efficiency:costs
+//   bazel run -c opt //efficiency:costs -- --benchmark_format=json
+//   bazel run -c opt //efficiency:costs -- --benchmark_filter=PingPong
+#include <fcntl.h>
+#include <sched.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "benchmark/benchmark.h"
+#include "common/lesson.h"
+#include "coroutine/event_loop.h"
+#include "coroutine/generator.h"
+#include "coroutine/task.h"
+#include "process/process.h"
+
+extern char** environ;
+
+namespace {
+
+// Runs the calling thread (and threads it starts, which inherit it) on one CPU for a
+// scope. On a virtual machine, waking an idle virtual CPU costs far more than the switch
+// itself: the *OneCore variants measure the switch without that wake-up.
+class OnOneCpu {
+ public:
+  OnOneCpu() {
+    CPU_ZERO(&saved_);
+    sched_getaffinity(0, sizeof saved_, &saved_);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &saved_)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    }
+    sched_setaffinity(0, sizeof one, &one);
+  }
+  ~OnOneCpu() { sched_setaffinity(0, sizeof saved_, &saved_); }
+  OnOneCpu(const OnOneCpu&) = delete;
+  OnOneCpu& operator=(const OnOneCpu&) = delete;
+
+ private:
+  cpu_set_t saved_;
+};
+
+// ----- Creating ------------------------------------------------------------------------
+
+void BM_ThreadCreateJoin(benchmark::State& state) {
+  for (auto _ : state) {
+    std::thread thread([] {});
+    thread.join();
+  }
+}
+BENCHMARK(BM_ThreadCreateJoin)->UseRealTime();
+
+void BM_ThreadCreateJoinOneCore(benchmark::State& state) {
+  OnOneCpu pinned;
+  BM_ThreadCreateJoin(state);
+}
+BENCHMARK(BM_ThreadCreateJoinOneCore)->UseRealTime();
+
+// fork(), the child _exit()s at once, the parent waitpid()s: the kernel's cost of a
+// process (copying the page tables of this address space, scheduling, reaping).
+void BM_ForkExitWait(benchmark::State& state) {
+  for (auto _ : state) {
+    const pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    if (pid < 0) {
+      state.SkipWithError("fork failed");
+      break;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+}
+BENCHMARK(BM_ForkExitWait)->UseRealTime();
+
+// The same through this project's process::Process (PR_SET_PDEATHSIG, child registry,
+// waitid + wait4 for the resource usage).
+void BM_ProcessStartJoin(benchmark::State& state) {
+  for (auto _ : state) {
+    process::Process child([] { return 0; });
+    if (!child.Start().ok() || !child.Join().ok()) {
+      state.SkipWithError("process::Process failed");
+      break;
+    }
+  }
+}
+BENCHMARK(BM_ProcessStartJoin)->UseRealTime();
+
+// The path of //efficiency:exit_zero: next to this binary (bazel-bin/efficiency/).
+std::string TinyProgram() {
+  char self[PATH_MAX] = {};
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string path = n > 0 ? std::string(self, n) : std::string();
+  path = path.substr(0, path.find_last_of('/') + 1) + "exit_zero";
+  return access(path.c_str(), X_OK) == 0 ? path : "/bin/true";
+}
+
+void BM_PosixSpawnWait(benchmark::State& state) {
+  const std::string program = TinyProgram();
+  char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
+  for (auto _ : state) {
+    pid_t pid = 0;
+    if (posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv, environ) != 0) {
+      state.SkipWithError("posix_spawn failed");
+      break;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  state.SetLabel(program.ends_with("exit_zero") ? "efficiency/exit_zero" : "/bin/true");
+}
+BENCHMARK(BM_PosixSpawnWait)->UseRealTime();
+
+coro::Generator<int> OneValue() { co_yield 1; }
+
+// A coroutine frame allocated, resumed once (to its co_yield), then destroyed.
+void BM_CoroutineCreateResumeDestroy(benchmark::State& state) {
+  for (auto _ : state) {
+    coro::Generator<int> generator = OneValue();
+    benchmark::DoNotOptimize(generator.Next());
+  }
+}
+BENCHMARK(BM_CoroutineCreateResumeDestroy);
+
+coro::Task<int> Leaf(int x) { co_return x; }
+
+coro::Task<void> AwaitLeaves(benchmark::State& state) {
+  for (auto _ : state) {
+    int value = co_await Leaf(1);  // create a Task, run it to co_return, destroy it
+    benchmark::DoNotOptimize(value);
+  }
+}
+
+// The same with the event loop's Task: `co_await Leaf()` from a coroutine on the loop.
+void BM_TaskCreateAwaitDestroy(benchmark::State& state) {
+  coro::Run(AwaitLeaves(state));
+}
+BENCHMARK(BM_TaskCreateAwaitDestroy);
+
+// ----- Switching -----------------------------------------------------------------------
+
+coro::Task<void> YieldUntil(const bool& stop) {
+  while (!stop) co_await coro::Sleep(coro::Duration::zero());
+}
+
+coro::Task<void> YieldEachIteration(benchmark::State& state, bool& stop) {
+  for (auto _ : state) co_await coro::Sleep(coro::Duration::zero());  // let the partner run
+  stop = true;
+}
+
+// Two coroutines on one event loop take turns: each iteration, the measured one yields,
+// the partner runs and yields back. One iteration = a round trip = two switches.
+void BM_CoroutinePingPong(benchmark::State& state) {
+  coro::EventLoop loop;
+  bool stop = false;
+  coro::Future<void> partner = loop.CreateTask(YieldUntil(stop));
+  loop.RunUntilComplete(YieldEachIteration(state, stop));
+  loop.RunUntilComplete(partner);
+}
+BENCHMARK(BM_CoroutinePingPong);
+
+// Two threads take turns through a mutex and a condition variable. The partner thread is
+// started before the timed loop and joined after it. One iteration = a round trip.
+void BM_ThreadPingPong(benchmark::State& state) {
+  std::mutex mu;
+  std::condition_variable turned;
+  int turn = 0;  // 0: main's turn, 1: partner's turn, 2: stop
+  std::thread partner([&] {
+    while (true) {
+      {
+        std::unique_lock lock(mu);
+        turned.wait(lock, [&] { return turn != 0; });
+        if (turn == 2) return;
+        turn = 0;
+      }
+      turned.notify_all();
+    }
+  });
+  for (auto _ : state) {
+    {
+      std::lock_guard lock(mu);
+      turn = 1;
+    }
+    turned.notify_all();  // after unlocking, so the partner does not wake into a held mutex
+    std::unique_lock lock(mu);
+    turned.wait(lock, [&] { return turn == 0; });
+  }
+  {
+    std::lock_guard lock(mu);
+    turn = 2;
+  }
+  turned.notify_all();
+  partner.join();
+}
+BENCHMARK(BM_ThreadPingPong)->UseRealTime();
+
+void BM_ThreadPingPongOneCore(benchmark::State& state) {
+  OnOneCpu pinned;  // both threads on one CPU: every turn is a real context switch
+  BM_ThreadPingPong(state);
+}
+BENCHMARK(BM_ThreadPingPongOneCore)->UseRealTime();
+
+// Two processes take turns through two pipes (one byte each way). The partner is forked
+// before the timed loop and reaped after it. One iteration = a round trip.
+void BM_ProcessPingPong(benchmark::State& state) {
+  int to_child[2], to_parent[2];
+  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(to_parent, O_CLOEXEC) != 0) {
+    state.SkipWithError("pipe failed");
+    return;
+  }
+  process::Process partner([&] {
+    close(to_child[1]);
+    close(to_parent[0]);
+    char byte;
+    while (read(to_child[0], &byte, 1) == 1) {  // until the parent closes its end
+      if (write(to_parent[1], &byte, 1) != 1) return 1;
+    }
+    return 0;
+  });
+  if (!partner.Start().ok()) {
+    state.SkipWithError("fork failed");
+    return;
+  }
+  close(to_child[0]);
+  close(to_parent[1]);
+  char byte = 'x';
+  for (auto _ : state) {
+    if (write(to_child[1], &byte, 1) != 1 || read(to_parent[0], &byte, 1) != 1) {
+      state.SkipWithError("pipe round trip failed");
+      break;
+    }
+  }
+  close(to_child[1]);  // the partner reads end of file and exits
+  close(to_parent[0]);
+  (void)partner.Join();
+}
+BENCHMARK(BM_ProcessPingPong)->UseRealTime();
+
+// ----- Locking -------------------------------------------------------------------------
+
+void BM_StdMutexLockUnlock(benchmark::State& state) {
+  std::mutex mu;
+  for (auto _ : state) {
+    mu.lock();
+    mu.unlock();
+  }
+}
+BENCHMARK(BM_StdMutexLockUnlock);
+
+void BM_AbslMutexLockUnlock(benchmark::State& state) {
+  absl::Mutex mu;
+  for (auto _ : state) {
+    mu.Lock();
+    mu.Unlock();
+  }
+}
+BENCHMARK(BM_AbslMutexLockUnlock);
+
+// ----- The summary line ----------------------------------------------------------------
+
+// A reporter that records each benchmark's wall time per iteration, then lets the
+// normal reporter (console, JSON or CSV, as --benchmark_format chose) print it.
+template <typename Base>
+class Recording : public Base {
+ public:
+  using Base::Base;
+  void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run>& runs) override {
+    for (const auto& run : runs) {
+      if (run.run_type != benchmark::BenchmarkReporter::Run::RT_Iteration || run.error_occurred ||
+          run.iterations == 0) {
+        continue;
+      }
+      nanoseconds_[run.run_name.function_name].push_back(run.real_accumulated_time * 1e9 /
+                                                         static_cast<double>(run.iterations));
+    }
+    Base::ReportRuns(runs);
+  }
+  // The median over repetitions of `function_name`'s ns per iteration, if it ran.
+  std::optional<double> Nanoseconds(const std::string& function_name) const {
+    auto it = nanoseconds_.find(function_name);
+    if (it == nanoseconds_.end() || it->second.empty()) return std::nullopt;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> nanoseconds_;
+};
+
+template <typename Reporter>
+std::string Summary(const Reporter& reporter) {
+  auto ratio = [&](const char* numerator, const char* denominator) -> std::string {
+    std::optional<double> a = reporter.Nanoseconds(numerator);
+    std::optional<double> b = reporter.Nanoseconds(denominator);
+    if (!a || !b || *b <= 0) return "n/a (not run)";
+    return absl::StrFormat("%.0fx (%.0f ns / %.0f ns)", *a / *b, *a, *b);
+  };
+  return absl::StrFormat(
+      "Summary: thread switch / coroutine switch = %s; process create / thread create = %s "
+      "(round trips; fork+exit+wait vs create+join)",
+      ratio("BM_ThreadPingPong", "BM_CoroutinePingPong"),
+      ratio("BM_ForkExitWait", "BM_ThreadCreateJoin"));
+}
+
+[[noreturn]] void BadUsage(std::string_view message) {
+  std::string line = absl::StrFormat("costs: %s\n", message);
+  (void)!write(STDERR_FILENO, line.data(), line.size());
+  std::exit(2);
+}
+
+template <typename Reporter>
+int RunAll(Reporter& reporter, bool summary_to_stdout) {
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  const std::string line = Summary(reporter);
+  if (summary_to_stdout) {
+    lesson::WriteLine(line);
+  } else {  // keep stdout pure JSON / CSV for the tools that read it
+    std::string with_newline = line + "\n";
+    (void)!write(STDERR_FILENO, with_newline.data(), with_newline.size());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // --benchmark_format decides which reporter we wrap; Initialize() consumes the flag,
+  // so read it first. Anything but Google Benchmark's three formats is bad usage.
+  std::string format = "console";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.starts_with("--benchmark_format=")) format = std::string(arg.substr(19));
+  }
+  if (format != "console" && format != "json" && format != "csv") {
+    BadUsage(absl::StrFormat("--benchmark_format=%s is not allowed; allowed: console, json, csv",
+                             format));
+  }
+  // Google Benchmark prints its own complaint about a malformed value and leaves the flag
+  // in argv; silence it while parsing, so that the one line below is the whole message.
+  const int saved_stderr = dup(STDERR_FILENO);
+  const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved_stderr >= 0 && null_fd >= 0) dup2(null_fd, STDERR_FILENO);
+  benchmark::Initialize(&argc, argv);
+  if (saved_stderr >= 0 && null_fd >= 0) {
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    close(null_fd);
+  }
+  if (argc > 1) {
+    BadUsage(absl::StrFormat(
+        "'%s' is not a Google Benchmark flag or has an invalid value (see --help)", argv[1]));
+  }
+  if (format == "json") {
+    Recording<benchmark::JSONReporter> reporter;
+    return RunAll(reporter, false);
+  }
+  if (format == "csv") {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // still a documented format
+    Recording<benchmark::CSVReporter> reporter;
+#pragma GCC diagnostic pop
+    return RunAll(reporter, false);
+  }
+  Recording<benchmark::ConsoleReporter> reporter(
+      isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                            : benchmark::ConsoleReporter::OO_Tabular);
+  return RunAll(reporter, true);
+}

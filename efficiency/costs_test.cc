@@ -1,0 +1,63 @@
+#include <set>
+#include <string>
+
+#include "efficiency/experiment_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace efficiency_test {
+namespace {
+
+using testing::HasSubstr;
+
+constexpr char kBinary[] = "efficiency/costs";
+
+// --benchmark_format=json: stdout is Google Benchmark's JSON alone, with every
+// micro-benchmark; the summary line goes to stderr.
+TEST(CostsTest, JsonHasEveryBenchmark) {
+  lesson::ProgramResult r =
+      RunExperiment(kBinary, {"--benchmark_format=json", "--benchmark_min_time=0.001"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0);
+  absl::StatusOr<JsonValue> json = ParseJson(r.stdout_text);
+  ASSERT_TRUE(json.ok()) << json.status();
+  std::set<std::string> names;
+  for (const JsonValue& b : json->at("benchmarks").items()) {
+    names.insert(b.at("name").string());
+    EXPECT_FALSE(b.has("error_occurred") && b.at("error_occurred").boolean())
+        << b.at("name").string();
+    EXPECT_GT(b.at("real_time").number(), 0) << b.at("name").string();
+  }
+  for (const char* expected :
+       {"BM_ThreadCreateJoin/real_time", "BM_ThreadCreateJoinOneCore/real_time",
+        "BM_ForkExitWait/real_time", "BM_ProcessStartJoin/real_time",
+        "BM_PosixSpawnWait/real_time", "BM_CoroutineCreateResumeDestroy",
+        "BM_TaskCreateAwaitDestroy", "BM_CoroutinePingPong", "BM_ThreadPingPong/real_time",
+        "BM_ThreadPingPongOneCore/real_time", "BM_ProcessPingPong/real_time",
+        "BM_StdMutexLockUnlock", "BM_AbslMutexLockUnlock"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
+  EXPECT_THAT(r.stderr_text, HasSubstr("Summary: thread switch / coroutine switch = "));
+  EXPECT_THAT(r.stderr_text, HasSubstr("process create / thread create = "));
+  EXPECT_THAT(r.stderr_text, testing::Not(HasSubstr("n/a")));
+}
+
+// The console format ends with the summary on stdout.
+TEST(CostsTest, ConsoleEndsWithSummary) {
+  lesson::ProgramResult r = RunExperiment(kBinary, {"--benchmark_filter=Mutex|PingPong",
+                                          "--benchmark_min_time=0.001"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("BM_StdMutexLockUnlock"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("Summary: thread switch / coroutine switch = "));
+}
+
+// A bad flag is one line and exit 2, like every other program here.
+TEST(CostsTest, RejectsBadFlags) {
+  ExpectRejected(kBinary, {"--benchmark_nonsense=1"}, "--benchmark_nonsense");
+  ExpectRejected(kBinary, {"--benchmark_min_time=abc"}, "--benchmark_min_time");
+  ExpectRejected(kBinary, {"--benchmark_format=xml"}, "--benchmark_format");
+  ExpectRejected(kBinary, {"--json"}, "--json");
+}
+
+}  // namespace
+}  // namespace efficiency_test

@@ -1,0 +1,49 @@
+#include <string>
+
+#include "efficiency/experiment_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace efficiency_test {
+namespace {
+
+constexpr char kBinary[] = "efficiency/gil";
+
+// The modes under the emulated GIL, the instrumented count, and the three race variants:
+// the lock and the statement-only switches always end at 0.
+TEST(GilTest, JsonFollowsTheContract) {
+  JsonValue json = RunJson(kBinary, {"--iterations=200000", "--repeats=1",
+                                     "--switch_interval=1ms", "--race_iterations=20000"});
+  ExpectContract(json, "gil", {"single", "threads", "processes", "threads_without_gil"});
+  const JsonValue& details = json.at("details");
+  EXPECT_EQ(details.at("threads_max_holders").number(), 1);
+  EXPECT_EQ(details.at("switch_interval_seconds").number(), 0.001);
+  const JsonValue::Array& races = details.at("race").items();
+  ASSERT_EQ(races.size(), 3u);
+  for (const JsonValue& race : races) EXPECT_EQ(race.at("max_holders").number(), 1);
+  EXPECT_THAT(races[1].at("variant").string(), testing::HasSubstr("between statements"));
+  EXPECT_EQ(races[1].at("num").number(), 0);
+  EXPECT_THAT(races[2].at("variant").string(), testing::HasSubstr("with lock"));
+  EXPECT_EQ(races[2].at("num").number(), 0);
+}
+
+// The readable run shows the race and the notice.
+TEST(GilTest, PrintsRaceAndNotice) {
+  lesson::ProgramResult r = RunExperiment(kBinary, {"--iterations=100000", "--repeats=1",
+                                          "--race_iterations=10000"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("num += i; num -= i"));
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("at most 1 thread"));
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("What to notice"));
+}
+
+TEST(GilTest, RejectsBadFlags) {
+  ExpectRejected(kBinary, {"--switch_interval=2s"}, "--switch_interval");
+  ExpectRejected(kBinary, {"--switch_interval=-1ms"}, "--switch_interval");
+  ExpectRejected(kBinary, {"--switch_interval=soon"}, "--switch_interval");
+  ExpectRejected(kBinary, {"--race_iterations=0"}, "--race_iterations");
+  ExpectRejected(kBinary, {"--workers=100"}, "--workers");
+}
+
+}  // namespace
+}  // namespace efficiency_test

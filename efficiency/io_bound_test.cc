@@ -1,0 +1,53 @@
+#include <string>
+
+#include "efficiency/experiment_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace efficiency_test {
+namespace {
+
+constexpr char kBinary[] = "efficiency/io_bound";
+
+// Every mode, each measured in its own child: every row has a peak RSS, and threads and
+// coroutines a memory per worker.
+TEST(IoBoundTest, JsonFollowsTheContract) {
+  JsonValue json = RunJson(kBinary, {"--sleep=2ms", "--workers=3", "--repeats=1"});
+  ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
+  for (const char* mode : {"single", "threads", "processes", "coroutines"}) {
+    EXPECT_GT(RowOf(json, mode).at("peak_rss_bytes").number(), 0) << mode;
+  }
+  EXPECT_TRUE(RowOf(json, "threads").has("bytes_per_worker"));
+  EXPECT_TRUE(RowOf(json, "coroutines").has("bytes_per_worker"));
+  EXPECT_FALSE(RowOf(json, "processes").has("bytes_per_worker"));
+  EXPECT_GT(json.at("details").at("idle_child_peak_rss_bytes").number(), 0);
+}
+
+// With more workers than --single_max_jobs the single mode is sampled and scaled, and
+// says so.
+TEST(IoBoundTest, SampledSingleSaysSo) {
+  JsonValue json = RunJson(kBinary, {"--sleep=1ms", "--workers=40", "--single_max_jobs=4",
+                                     "--repeats=1"});
+  ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
+  EXPECT_EQ(json.at("details").at("single_measured_jobs").number(), 4);
+  EXPECT_THAT(RowOf(json, "single").at("note").string(), testing::HasSubstr("4 of the 40"));
+}
+
+TEST(IoBoundTest, PrintsTableAndNotice) {
+  lesson::ProgramResult r = RunExperiment(kBinary, {"--sleep=1ms", "--repeats=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("per worker"));
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("18.0 s"));
+  EXPECT_EQ(r.leftover_processes, 0);
+}
+
+TEST(IoBoundTest, RejectsBadFlags) {
+  ExpectRejected(kBinary, {"--workers=0"}, "--workers");
+  ExpectRejected(kBinary, {"--workers=1000000"}, "--workers");
+  ExpectRejected(kBinary, {"--sleep=0s"}, "--sleep");
+  ExpectRejected(kBinary, {"--sleeps_per_job=0"}, "--sleeps_per_job");
+  ExpectRejected(kBinary, {"--single_max_jobs=0"}, "--single_max_jobs");
+}
+
+}  // namespace
+}  // namespace efficiency_test

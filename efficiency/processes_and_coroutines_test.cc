@@ -1,0 +1,42 @@
+#include <string>
+
+#include "efficiency/experiment_testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace efficiency_test {
+namespace {
+
+constexpr char kBinary[] = "efficiency/processes_and_coroutines";
+
+// Every way of running the mixed jobs returned the right total (checked in the binary),
+// and the verdict names one of the concurrent modes.
+TEST(ProcessesAndCoroutinesTest, JsonFollowsTheContract) {
+  JsonValue json = RunJson(kBinary, {"--jobs=12", "--cpu_iterations=2000", "--wait=1ms",
+                                     "--repeats=1", "--processes=3"});
+  ExpectContract(json, "processes_and_coroutines",
+                 {"single", "coroutines", "threads", "threads_gil", "processes_coroutines"});
+  EXPECT_EQ(RowOf(json, "processes_coroutines").at("workers").number(), 3);
+  EXPECT_EQ(json.at("details").at("coroutines_per_process").number(), 4);
+  EXPECT_THAT(json.at("details").at("winner").string(),
+              testing::AnyOf("coroutines", "threads", "threads_gil", "processes_coroutines"));
+}
+
+TEST(ProcessesAndCoroutinesTest, PrintsVerdict) {
+  lesson::ProgramResult r = RunExperiment(kBinary, {"--jobs=6", "--cpu_iterations=1000", "--wait=1ms",
+                                          "--repeats=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("Fastest: "));
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr("What to notice"));
+  EXPECT_EQ(r.leftover_processes, 0);
+}
+
+TEST(ProcessesAndCoroutinesTest, RejectsBadFlags) {
+  ExpectRejected(kBinary, {"--jobs=0"}, "--jobs");
+  ExpectRejected(kBinary, {"--processes=1000"}, "--processes");
+  ExpectRejected(kBinary, {"--wait=-1s"}, "--wait");
+  ExpectRejected(kBinary, {"--rounds=0"}, "--rounds");
+}
+
+}  // namespace
+}  // namespace efficiency_test
