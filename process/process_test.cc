@@ -381,5 +381,62 @@ TEST(ProcessTest, DieWithParentChecksTheParent) {
   EXPECT_EQ(child.exit_code(), 3);
 }
 
+// A 1 MiB message is larger than a pipe's buffer (64 KiB): WriteAll and ReadAll loop over
+// partial writes and reads.
+TEST(PipeTest, CarriesMoreThanOneBufferFull) {
+  const std::string big(1 << 20, 'x');
+  Pipe pipe = Pipe::Create().value();
+  Process p([&pipe, &big] {
+    pipe.CloseRead();
+    return pipe.WriteAll(big).ok() ? 0 : 1;
+  });
+  ASSERT_TRUE(p.Start().ok());
+  pipe.CloseWrite();
+  absl::StatusOr<std::string> text = pipe.ReadAll();
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_EQ(p.exit_code(), 0);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->size(), big.size());
+  EXPECT_EQ(*text, big);
+}
+
+// Using a closed end is an error, not a write to a recycled file descriptor.
+TEST(PipeTest, ClosedEndsAreErrors) {
+  Pipe pipe = Pipe::Create().value();
+  pipe.CloseWrite();
+  pipe.CloseRead();
+  EXPECT_EQ(pipe.read_fd(), -1);
+  EXPECT_TRUE(absl::IsFailedPrecondition(pipe.WriteAll("x")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(pipe.ReadAll().status()));
+}
+
+// /proc describes this process as the kernel sees it.
+TEST(ProcInfoTest, DescribesThisProcess) {
+  std::optional<ProcInfo> me = ReadProcInfo(getpid());
+  ASSERT_TRUE(me.has_value());
+  EXPECT_EQ(me->pid, getpid());
+  EXPECT_EQ(me->ppid, getppid());
+  EXPECT_EQ(me->state, 'R');  // Reading its own /proc entry: running.
+  EXPECT_FALSE(me->command.empty());
+  EXPECT_GT(me->rss_bytes, 0);
+  EXPECT_FALSE(ReadProcInfo(-5).has_value());
+}
+
+// An ended child that nobody has reaped yet is a zombie ('Z'); Join makes it disappear.
+TEST(ProcInfoTest, AnUnreapedChildIsAZombieUntilJoined) {
+  Process p([] { return 0; });
+  ASSERT_TRUE(p.Start().ok());
+  const pid_t pid = p.pid();
+  char state = '?';
+  for (int i = 0; i < 60'000 && state != 'Z'; ++i) {  // Up to 60 s on a crawling machine.
+    std::optional<ProcInfo> info = ReadProcInfo(pid);
+    state = info.has_value() ? info->state : '?';
+    if (state != 'Z') absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(state, 'Z');
+  ASSERT_TRUE(p.Join().ok());
+  EXPECT_FALSE(IsOurChild(pid));
+}
+
 }  // namespace
 }  // namespace process
