@@ -135,7 +135,16 @@ class ListTest(unittest.TestCase):
                 self.assertGreaterEqual(found, 0, f"{part!r} missing or out of order")
                 position = found
         self.assertIn("线程 Threads — thread/", text)
-        self.assertIn("(not written yet)", text)
+
+    # A planned lesson is listed too, marked as not written yet.
+    def test_marks_planned_lessons(self):
+        chapter = catalogue_lib.Chapter("thread", "线程", "Threads", [
+            lesson("//thread:lock"), lesson("//thread:later", "planned")])
+        self.assertEqual(tour.listing([chapter]),
+                         "线程 Threads — thread/\n\n"
+                         "   1. 中文 · English\n      bazel run //thread:lock\n      shows //thread:lock\n"
+                         "   2. 中文 · English\n      bazel run //thread:later   (not written yet)\n"
+                         "      shows //thread:later\n")
 
     # --chapter lists one chapter, by its package name or its Chinese name.
     def test_one_chapter(self):
