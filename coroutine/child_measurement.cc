@@ -1,6 +1,8 @@
 #include "coroutine/child_measurement.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@ ChildMeasurement MeasureInChild(const std::function<std::string()>& measure) {
     result.failure = "pipe2 failed";
     return result;
   }
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipe_fds[0]);
@@ -28,6 +31,9 @@ ChildMeasurement MeasureInChild(const std::function<std::string()>& measure) {
     return result;
   }
   if (pid == 0) {  // the child: measure, report, leave without running any cleanup
+    // If the parent dies (Ctrl-C, kill), so does the measurement: nothing is left behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // it died before prctl took effect
     ::close(pipe_fds[0]);
     int status = 0;
     std::string report;

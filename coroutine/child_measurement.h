@@ -7,7 +7,8 @@
 //
 // Contract: call from a single-threaded parent. The child runs `measure`, writes the
 // string it returns to the pipe and _exit()s (no atexit handlers, no flushing the
-// parent's buffers twice). MeasureInChild always reaps the child before returning.
+// parent's buffers twice). MeasureInChild always reaps the child before returning, and
+// the child is killed if the parent dies first (PR_SET_PDEATHSIG).
 #ifndef COROUTINE_CHILD_MEASUREMENT_H_
 #define COROUTINE_CHILD_MEASUREMENT_H_
 

@@ -110,7 +110,8 @@ coro::Task<void> Main(int clients, int messages, milliseconds pause) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  lesson::ParseFlags(argc, argv, "One thread, non-blocking sockets and epoll: K echo clients at once.");
+  lesson::ParseFlags(argc, argv,
+                     "One thread, non-blocking sockets and epoll: K echo clients at once.");
   lesson::RequireInRange(FLAGS_clients, 1, 1000);
   lesson::RequireInRange(FLAGS_messages, 1, 1000);
   lesson::RequireInRange(FLAGS_pause_ms, 0, 1000);

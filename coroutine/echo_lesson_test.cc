@@ -20,7 +20,8 @@ TEST(EchoLessonTest, ManyClientsOneThread) {
   EXPECT_THAT(r.stdout_text, HasSubstr("server listening on 127.0.0.1:"));
   EXPECT_THAT(r.stdout_text, HasSubstr("client 0 sent \"client 0, message 3\", "
                                        "got \"client 0, message 3\" back"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("connections served: 30; open at the same time, at most: 30"));
+  EXPECT_THAT(r.stdout_text,
+              HasSubstr("connections served: 30; open at the same time, at most: 30"));
   EXPECT_THAT(r.stdout_text, HasSubstr("messages echoed back intact: 90 of 90 (wrong: 0)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("threads that did all this: 1 ("));
 }

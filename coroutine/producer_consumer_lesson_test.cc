@@ -30,8 +30,8 @@ TEST(ProducerConsumerLessonTest, TutorialOutputLines) {
   EXPECT_THAT(r.stdout_text, HasSubstr(kTutorialOutput));
   EXPECT_THAT(r.stdout_text, HasSubstr("resumed the consumer 4 times"));
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m,
-                                std::regex("producer on thread (\\d+), consumer on thread (\\d+)")));
+  const std::regex threads("producer on thread (\\d+), consumer on thread (\\d+)");
+  ASSERT_TRUE(std::regex_search(r.stdout_text, m, threads));
   EXPECT_EQ(m[1], m[2]);
 }
 

@@ -1,0 +1,157 @@
+// coroutine/loop_benchmark.cc — what one coroutine costs on this EventLoop, piece by piece.
+//
+// The scale lesson measures the whole (N sleepers, wall time and peak RSS); this shows
+// where it goes: frame sizes (counters, in bytes), creating and finishing a task,
+// one symmetric-transfer await, timers in and out of order, a generator pull. Sleepers
+// run on a VirtualClock, so the figures are CPU cost with no real sleeping.
+//
+//   bazel run -c opt //coroutine:loop_benchmark
+//   bazel run -c opt //coroutine:loop_benchmark -- --benchmark_filter=Sleepers
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "coroutine/clock.h"
+#include "coroutine/event_loop.h"
+#include "coroutine/gather.h"
+#include "coroutine/generator.h"
+#include "coroutine/task.h"
+#include "coroutine/timer_queue.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+coro::Duration sleep_for = 100ms;
+coro::Task<void> SleepOnce() { co_await coro::Sleep(sleep_for); }
+coro::Task<void> Nothing() { co_return; }
+coro::Task<int> Value(int v) { co_return v; }
+
+// Frame sizes the compiler chose (what a million sleepers pay for, before malloc rounding).
+void BM_FrameSizes(benchmark::State& state) {
+  std::size_t sleeper = 0, empty = 0, value = 0;
+  for (auto _ : state) {
+    {
+      coro::Task<void> t = SleepOnce();
+      sleeper = coro::LastTaskFrameSize();
+    }
+    {
+      coro::Task<void> t = Nothing();
+      empty = coro::LastTaskFrameSize();
+    }
+    {
+      coro::Task<int> t = Value(1);
+      value = coro::LastTaskFrameSize();
+    }
+  }
+  state.counters["sleeper_frame_bytes"] = static_cast<double>(sleeper);
+  state.counters["empty_frame_bytes"] = static_cast<double>(empty);
+  state.counters["int_task_frame_bytes"] = static_cast<double>(value);
+  state.counters["promise_bytes"] = static_cast<double>(sizeof(coro::internal::Promise<void>));
+}
+BENCHMARK(BM_FrameSizes);
+
+// Allocating and destroying a frame that never runs.
+void BM_TaskCreateDestroy(benchmark::State& state) {
+  for (auto _ : state) {
+    coro::Task<void> t = Nothing();
+    benchmark::DoNotOptimize(t);
+  }
+}
+BENCHMARK(BM_TaskCreateDestroy);
+
+coro::Task<long> AwaitMany(long n) {
+  long sum = 0;
+  for (long i = 0; i < n; ++i) sum += co_await Value(1);
+  co_return sum;
+}
+
+// One `co_await task` that completes at once: frame, transfer in, transfer back, free.
+void BM_AwaitCompletedTask(benchmark::State& state) {
+  const long n = state.range(0);
+  coro::VirtualClock clock;
+  coro::EventLoop loop(clock);
+  for (auto _ : state) benchmark::DoNotOptimize(loop.RunUntilComplete(AwaitMany(n)));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_AwaitCompletedTask)->Arg(100000);
+
+coro::Task<void> SpawnAndGather(int n) {
+  std::vector<coro::Future<void>> all;
+  all.reserve(n);
+  for (int i = 0; i < n; ++i) all.push_back(coro::CreateTask(Nothing()));
+  co_await coro::Gather(std::move(all));
+}
+
+// CreateTask + one loop iteration + finish + Gather bookkeeping, per task.
+void BM_SpawnAndFinish(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  coro::VirtualClock clock;
+  coro::EventLoop loop(clock);
+  for (auto _ : state) loop.RunUntilComplete(SpawnAndGather(n));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_SpawnAndFinish)->Arg(100000);
+
+coro::Task<void> Sleepers(int n) {
+  std::vector<coro::Future<void>> all;
+  all.reserve(n);
+  for (int i = 0; i < n; ++i) all.push_back(coro::CreateTask(SleepOnce()));
+  co_await coro::Gather(std::move(all));
+}
+
+// The scale lesson's work on virtual time: what N sleepers cost the CPU, per sleeper.
+void BM_Sleepers(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    coro::VirtualClock clock;
+    coro::EventLoop loop(clock);
+    loop.RunUntilComplete(Sleepers(n));
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_Sleepers)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+std::coroutine_handle<> FakeHandle(std::uintptr_t i) {
+  return std::coroutine_handle<>::from_address(reinterpret_cast<void*>((i + 1) * 16));
+}
+
+// Timers pushed in deadline order (the FIFO path) versus in random order (the heap).
+void BM_TimerQueue(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const bool in_order = state.range(1) != 0;
+  std::vector<std::int64_t> deadlines(n);
+  std::mt19937_64 random(1);
+  for (int i = 0; i < n; ++i) {
+    deadlines[i] = in_order ? i : static_cast<std::int64_t>(random() % n);
+  }
+  for (auto _ : state) {
+    coro::TimerQueue q;
+    for (int i = 0; i < n; ++i) {
+      q.Push(coro::TimePoint(coro::Duration(deadlines[i])), FakeHandle(i));
+    }
+    const coro::TimePoint end{coro::Duration(n)};
+    while (std::coroutine_handle<> h = q.PopDue(end)) benchmark::DoNotOptimize(h);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.SetLabel(in_order ? "in deadline order (FIFO)" : "random order (heap)");
+}
+BENCHMARK(BM_TimerQueue)->Args({1000000, 1})->Args({1000000, 0})->Unit(benchmark::kMillisecond);
+
+coro::Generator<int> Naturals() {
+  for (int i = 0;; ++i) co_yield i;
+}
+
+// One generator pull: resume, run to co_yield, suspend.
+void BM_GeneratorNext(benchmark::State& state) {
+  coro::Generator<int> g = Naturals();
+  for (auto _ : state) benchmark::DoNotOptimize(g.Next());
+}
+BENCHMARK(BM_GeneratorNext);
+
+}  // namespace
+
+BENCHMARK_MAIN();
