@@ -127,7 +127,7 @@ class FailureTest(ReportTestCase):
         self.assertEqual(status, 1)
         # The experiments that worked are all in the table printed to the terminal.
         self.assertIn("| threads | 2 | 0.520 s · 1.92× | 1.60 s · 0.94× | 43.9 s · 1.07× |", stdout)
-        self.assertIn("| threads | 10000 | 1.50 s · 40 KiB each | 3.00 s · 16 KiB each |", stdout)
+        self.assertIn("| threads | 10000 | 1.50 s · 40.0 KiB each | 3.00 s · 16.0 KiB each |", stdout)
         self.assertIn("| BM_CoroutineResume | 3.25 ns | 3.25 ns |", stdout)
         # Each failure says which program and why.
         for expected in (

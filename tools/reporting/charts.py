@@ -76,7 +76,7 @@ def memory_chart(selected, outcomes):
     if not rows:
         return None
     return Chart("memory", "memory per coroutine vs per thread (log scale)",
-                 "KiB per task (peak RSS growth / tasks)", ["coroutine", "thread"], rows,
+                 "KiB per task", ["coroutine", "thread"], rows,
                  log_scale=True)
 
 
@@ -118,8 +118,11 @@ def gnuplot_script(chart, terminal):
         offset = (i - (count - 1) / 2) / (count + 1)
         labels.append(f'"" using ($0{offset:+.4f}):{column}:(sprintf({_value_format(chart)}, '
                       f'${column})) with labels offset 0,0.6 notitle')
+    # Many modes (tbb has ten): a wider chart with slanted labels, so they do not overlap.
+    crowded = len(chart.rows) > 5
+    width = max(900, 100 * len(chart.rows) * max(1, count) // 2 + 300)
     lines = [
-        f'set terminal {terminal} size 900,500',
+        f'set terminal {terminal} size {width},{600 if crowded else 500}',
         f'set output "{chart.name}.png"',
         'set termoption noenhanced',  # underscores in names are not subscripts
         f'set title "{chart.title}"',
@@ -131,6 +134,8 @@ def gnuplot_script(chart, terminal):
         'set key top left',
         'set grid ytics',
     ]
+    if crowded:
+        lines += ['set xtics rotate by 30 right', 'set bmargin 9']
     if chart.log_scale:
         lines += ['set logscale y', f'set yrange [{_log_floor(chart):g}:*]']
     else:

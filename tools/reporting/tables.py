@@ -76,15 +76,18 @@ def comparison_rows(experiment, outcomes):
     return rows
 
 
+def figures(value):
+    """Three significant figures, trailing zeros kept: 9.10, 0.121, 46.8, 612."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:#.3g}"
+
+
 def seconds_text(seconds):
-    """Three significant figures, trailing zeros kept (9.10 s, 0.121 s, 46.8 s)."""
+    """9.10 s, 0.121 s, 46.8 s; below a millisecond in µs."""
     if seconds is None:
         return DASH
-    if seconds >= 100:
-        return f"{seconds:.0f} s"
     if seconds >= 0.001:
-        return f"{seconds:#.3g} s"
-    return f"{seconds * 1e6:#.3g} µs"
+        return f"{figures(seconds)} s"
+    return f"{figures(seconds * 1e6)} µs"
 
 
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -95,14 +98,14 @@ def duration_text(value, unit):
     seconds = value * UNIT_SECONDS.get(unit, 1.0)
     for name, size in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= size:
-            return f"{seconds / size:#.3g} {name}"
-    return f"{seconds / 1e-9:#.3g} ns"
+            return f"{figures(seconds / size)} {name}"
+    return f"{figures(seconds / 1e-9)} ns"
 
 
 def bytes_text(count):
     for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if abs(count) >= size:
-            return f"{count / size:.3g} {unit}"
+            return f"{figures(count / size)} {unit}"
     return f"{count:.0f} B"
 
 
@@ -184,7 +187,7 @@ def detail_table(outcome):
     """Every figure one run reported: median, spread, speedup, memory."""
     body = []
     for r in outcome.measurement.results:
-        spread = DASH if r.min is None or r.max is None else f"{r.min:#.3g}–{r.max:#.3g}"
+        spread = DASH if r.min is None or r.max is None else f"{figures(r.min)}–{figures(r.max)}"
         body.append([r.mode, str(r.workers), seconds_text(r.seconds), spread,
                      DASH if r.speedup is None else f"{r.speedup:.2f}×",
                      DASH if r.peak_rss_bytes is None else bytes_text(r.peak_rss_bytes),

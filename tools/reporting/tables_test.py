@@ -46,8 +46,8 @@ class ComparisonTableTest(unittest.TestCase):
         outcomes = [fixtures.ok("scale", e.CPP, "scale.cpp.json"),
                     fixtures.ok("scale", e.CPYTHON, "scale.cpython.json")]
         table = tables.comparison_table(fixtures.experiment("scale"), outcomes)
-        self.assertIn("| coroutines | 10000 | 1.01 s · 200 B each | 1.20 s · 1.5 KiB each |", table)
-        self.assertIn("| threads | 10000 | 1.50 s · 40 KiB each | 3.00 s · 16 KiB each |", table)
+        self.assertIn("| coroutines | 10000 | 1.01 s · 200 B each | 1.20 s · 1.50 KiB each |", table)
+        self.assertIn("| threads | 10000 | 1.50 s · 40.0 KiB each | 3.00 s · 16.0 KiB each |", table)
 
 
 class RowMatchingTest(unittest.TestCase):
