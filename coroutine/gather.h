@@ -133,7 +133,7 @@ std::vector<Future<T>> StartAll(std::vector<Task<T>>& tasks) {
   std::vector<Future<T>> futures;
   futures.reserve(tasks.size());
   for (Task<T>& task : tasks) futures.push_back(loop.CreateTask(std::move(task)));
-  tasks.clear();
+  std::vector<Task<T>>().swap(tasks);  // the loop owns them now: free the buffer too
   return futures;
 }
 
