@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "process/child_registry.h"
 
 extern char** environ;
@@ -245,7 +247,11 @@ absl::Status Process::Join(absl::Duration timeout) {
   // Wait for the end without reaping (WNOWAIT): until reaped under the lock below, the
   // child's PID stays reserved as a zombie, so Signal() can never hit another process.
   const bool forever = timeout == absl::InfiniteDuration();
-  const absl::Time deadline = forever ? absl::InfiniteFuture() : absl::Now() + timeout;
+  // A monotonic clock: a change of the system time must not stretch or cut the wait.
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      forever ? Clock::time_point::max()
+              : Clock::now() + absl::ToChronoNanoseconds(std::max(timeout, absl::ZeroDuration()));
   absl::Duration pause = absl::Microseconds(50);
   while (true) {
     siginfo_t info{};
@@ -263,12 +269,12 @@ absl::Status Process::Join(absl::Duration timeout) {
           pid, ErrnoText(error)));
     }
     if (info.si_pid == pid) break;  // It has ended.
-    const absl::Time now = absl::Now();
+    const Clock::time_point now = Clock::now();
     if (now >= deadline) {
       return absl::DeadlineExceededError(
           absl::StrFormat("child %d still running after %s", pid, absl::FormatDuration(timeout)));
     }
-    absl::SleepFor(std::min(pause, deadline - now));
+    absl::SleepFor(std::min(pause, absl::FromChrono(deadline - now)));
     pause = std::min(pause * 2, absl::Milliseconds(5));
   }
 

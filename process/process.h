@@ -125,7 +125,8 @@ class Process {
  public:
   // A process that will run `target(args...)` in a forked child once started. `target`
   // and `args` are copied (decayed) into the Process now, as std::thread does; the child
-  // sees them as they are at Start(). `target` returns void (exit code 0) or an integer,
+  // sees them as they are at Start(). They must be copyable (they are kept in a
+  // std::function). `target` returns void (exit code 0) or an integer,
   // which becomes the exit code (the kernel keeps its low 8 bits).
   template <typename F, typename... Args>
   requires std::invocable < std::decay_t<F>
