@@ -187,11 +187,11 @@ int main(int argc, char** argv) {
   lesson::Print("threads mode, last run: the lock changed hands %d times; at most %d thread held "
                 "it at once.", thread_switches, thread_max_holders);
   lesson::Notice({
-      absl::StrFormat("Under one interpreter lock, threads took turns: %.2fx, close to the "
-                      "tutorial's 46.8 s / 43.9 s = 1.07x, and 'cores' stays near 1. Processes "
-                      "each have their own lock: %.2fx, like the tutorial's 2.01x.",
+      absl::StrFormat("Under one interpreter lock the threads take turns: %.2fx here (the "
+                      "tutorial: 46.8 s / 43.9 s = 1.07x), with 'cores' near 1. Processes each "
+                      "have their own lock: %.2fx here (the tutorial: 2.01x).",
                       results.Speedup("threads"), results.Speedup("processes")),
-      absl::StrFormat("Remove the lock and the same C++ threads reach %.2fx: the GIL, not "
+      absl::StrFormat("Without the lock the same C++ threads reach %.2fx: the GIL, not "
                       "threads, is what serialises CPython.",
                       results.Speedup("threads_without_gil")),
       "The GIL makes each single step atomic, not each statement: `num += i` is a read and "

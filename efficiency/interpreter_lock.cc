@@ -1,34 +1,46 @@
 #include "efficiency/interpreter_lock.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "benchmark/benchmark.h"
 #include "efficiency/work.h"
 
 namespace efficiency {
+namespace {
+
+// How often a waiter that has asked for the lock looks again (see Acquire).
+constexpr std::chrono::nanoseconds kRecheck = std::chrono::microseconds(100);
+
+}  // namespace
 
 EmulatedGil::EmulatedGil(std::chrono::nanoseconds switch_interval) : interval_(switch_interval) {}
 
 void EmulatedGil::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
-  if (locked_) {
-    ++waiting_;
-    while (locked_) {
-      if (drop_request_.load(std::memory_order_relaxed)) {
-        released_.wait(lock);  // already asked: wait for the holder to let go
-        continue;
-      }
-      const uint64_t hand_overs_before = hand_overs_;
-      const bool got_free = released_.wait_for(lock, interval_, [&] { return !locked_; });
-      // A whole interval passed and the lock did not change hands: ask the holder to drop.
-      if (!got_free && hand_overs_ == hand_overs_before) {
-        drop_request_.store(true, std::memory_order_relaxed);
-      }
-    }
-    --waiting_;
+  ++waiting_;
+  WaitAndTake(lock);
+}
+
+void EmulatedGil::WaitAndTake(std::unique_lock<std::mutex>& lock) {
+  while (locked_) {
+    const uint64_t hand_overs_before = hand_overs_;
+    const bool got_free = released_.wait_for(lock, interval_, [&] { return !locked_; });
+    if (got_free || hand_overs_ != hand_overs_before) continue;  // free, or a new holder
+    // A whole interval passed and the lock did not change hands: ask the holder to drop
+    // it, then wait for that. Look again now and then: if the lock went to another
+    // waiter meanwhile (which cleared the request), the next holder gets a fresh
+    // interval, as in CPython.
+    drop_request_.store(true, std::memory_order_relaxed);
+    released_.wait_for(lock, std::max(interval_, kRecheck),
+                       [&] { return !locked_ || hand_overs_ != hand_overs_before; });
   }
+  --waiting_;
   locked_ = true;
-  drop_request_.store(false, std::memory_order_relaxed);  // served (or never needed)
+  // The request is served (or was never needed). With a zero interval a waiter asks at
+  // once, so while anyone still waits the new holder is asked straight away.
+  drop_request_.store(interval_ == std::chrono::nanoseconds::zero() && waiting_ > 0,
+                      std::memory_order_relaxed);
   if (holder_ != std::this_thread::get_id()) {
     holder_ = std::this_thread::get_id();
     ++hand_overs_;
@@ -37,6 +49,11 @@ void EmulatedGil::Acquire() {
   }
   lock.unlock();
   Entered();
+}
+
+int EmulatedGil::waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return waiting_;
 }
 
 void EmulatedGil::Entered() {
@@ -54,16 +71,16 @@ void EmulatedGil::Release() {
 }
 
 void EmulatedGil::SwitchAway() {
-  {
-    holders_.fetch_sub(1, std::memory_order_acq_rel);
-    std::unique_lock<std::mutex> lock(mu_);
-    locked_ = false;
-    const uint64_t hand_overs_before = hand_overs_;
-    released_.notify_one();
-    // FORCE_SWITCHING: do not take it straight back; wait until another thread has it.
-    switched_.wait(lock, [&] { return hand_overs_ != hand_overs_before || waiting_ == 0; });
-  }
-  Acquire();
+  holders_.fetch_sub(1, std::memory_order_acq_rel);
+  std::unique_lock<std::mutex> lock(mu_);
+  ++waiting_;  // from now on this thread is one of those waiting for the lock
+  locked_ = false;
+  const uint64_t hand_overs_before = hand_overs_;
+  released_.notify_one();
+  // FORCE_SWITCHING: do not take it straight back; wait until another thread has it (or
+  // nobody else wants it).
+  switched_.wait(lock, [&] { return hand_overs_ != hand_overs_before || waiting_ == 1; });
+  WaitAndTake(lock);
 }
 
 uint64_t SpinHoldingGil(EmulatedGil& gil, uint64_t iterations, uint64_t state) {
@@ -80,7 +97,6 @@ RaceResult RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
   long num = 0;  // the tutorial's global; only ever touched while holding `gil`
   GilAwareMutex lock(gil);
   std::atomic<int64_t> mid_update{0};
-  const int64_t switches_before = gil.switches();
   auto run = [&] {
     EmulatedGil::Holder hold(gil);
     int64_t my_mid_update = 0;
@@ -104,11 +120,18 @@ RaceResult RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
     }
     mid_update.fetch_add(my_mid_update);
   };
+  // Start together: this thread holds the lock until every worker waits for it, so the
+  // first one cannot finish its loop before the others have even started.
+  gil.Acquire();
+  const int64_t switches_before = gil.switches();
   {
     std::vector<std::jthread> workers;
     for (int t = 0; t < threads; ++t) workers.emplace_back(run);
+    while (gil.waiting() < threads) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    gil.Release();
   }
-  return RaceResult{num, gil.switches() - switches_before, mid_update.load()};
+  // Not counting the hand-over from this thread to the first worker.
+  return RaceResult{num, gil.switches() - switches_before - 1, mid_update.load()};
 }
 
 }  // namespace efficiency

@@ -106,11 +106,16 @@ class EmulatedGil {
   // The most threads ever holding the lock at once. 1 if the lock works (0 if unused).
   int max_holders() const { return max_holders_.load(); }
   std::chrono::nanoseconds switch_interval() const { return interval_; }
+  // Threads waiting to (re)take the lock right now.
+  int waiting();
 
  private:
   // Checkpoint() saw a drop request: release, wait until someone else has the lock (or
-  // nobody waits any more), then Acquire() again.
+  // nobody else waits), then take it again.
   void SwitchAway();
+  // With mu_ held through `lock` and the caller counted in waiting_: waits until the lock
+  // is free (asking the holder to drop it as described in Acquire) and takes it.
+  void WaitAndTake(std::unique_lock<std::mutex>& lock);
   // Records that the caller now holds the lock (instrumentation).
   void Entered();
 
@@ -121,7 +126,7 @@ class EmulatedGil {
   bool locked_ ABSL_GUARDED_BY(mu_) = false;
   std::thread::id holder_ ABSL_GUARDED_BY(mu_);  // the current, else the last, holder
   uint64_t hand_overs_ ABSL_GUARDED_BY(mu_) = 0;
-  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;  // in Acquire(), or switched away and coming back
   std::atomic<bool> drop_request_{false};
 
   std::atomic<int> holders_{0};
@@ -182,7 +187,8 @@ struct RaceResult {
 // holding `gil` and calling its Checkpoint() where CPython would check for a switch
 // (`points`). With `with_lock`, each iteration holds a GilAwareMutex (`with lock:`).
 // `num` is a plain long touched only under the GIL: no C++ data race, yet updates are
-// lost whenever a switch falls between a read and its write.
+// lost whenever a switch falls between a read and its write. The calling thread holds the
+// GIL until all `threads` wait for it, so they start together. Must not hold `gil`.
 RaceResult RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
                            SwitchPoints points, bool with_lock);
 

@@ -133,35 +133,36 @@ TEST(EmulatedGilTest, SwitchOnlyBetweenStatementsLosesNothing) {
   EXPECT_EQ(counter, increments[0] + increments[1]);
 }
 
-// The tutorial's race: the lock version and the statement-switch version always end at 0;
-// the read/write-switch version is the one that can lose updates (not asserted: whether a
-// switch lands mid-update in a given run is up to the scheduler).
+// The tutorial's race: with the lock, or with switches only between statements, the
+// result is always 0 — although the GIL changed hands many times (with the lock, even in
+// the middle of an update: the other thread then waits for the lock, not for the GIL).
 TEST(RunTutorialRaceTest, LockAndStatementSwitchesKeepZero) {
   {
     EmulatedGil gil(nanoseconds(0));
-    RaceResult r = RunTutorialRace(gil, 2, 2000, SwitchPoints::kEveryStep, /*with_lock=*/true);
+    RaceResult r = RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/true);
     EXPECT_EQ(r.num, 0);
-    EXPECT_EQ(r.switches_mid_update, 0);
+    EXPECT_GT(r.switches, 0);
     EXPECT_EQ(gil.max_holders(), 1);
   }
   {
     EmulatedGil gil(nanoseconds(0));
     RaceResult r =
-        RunTutorialRace(gil, 2, 2000, SwitchPoints::kBetweenStatements, /*with_lock=*/false);
+        RunTutorialRace(gil, 2, 300, SwitchPoints::kBetweenStatements, /*with_lock=*/false);
     EXPECT_EQ(r.num, 0);
+    EXPECT_GT(r.switches, 0);
     EXPECT_EQ(r.switches_mid_update, 0);
   }
 }
 
-// Without the lock and with switches between read and write, the race reports where
-// switches fell; with no switch mid-update the result is necessarily 0.
-TEST(RunTutorialRaceTest, CountsMidUpdateSwitches) {
+// Without the lock, switches do fall between a read and its write (whether that loses
+// an update in a given run depends on what the other thread did meanwhile: with strict
+// alternation the two threads' +i and -i can cancel out; SwitchBetweenReadAndWrite-
+// LosesIncrements above shows the loss itself).
+TEST(RunTutorialRaceTest, SwitchesFallBetweenReadAndWrite) {
   EmulatedGil gil(nanoseconds(0));
-  RaceResult r = RunTutorialRace(gil, 2, 2000, SwitchPoints::kEveryStep, /*with_lock=*/false);
+  RaceResult r = RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/false);
+  EXPECT_GT(r.switches_mid_update, 0);
   EXPECT_GE(r.switches, r.switches_mid_update);
-  if (r.switches_mid_update == 0) {
-    EXPECT_EQ(r.num, 0);
-  }
   EXPECT_EQ(gil.max_holders(), 1);
 }
 

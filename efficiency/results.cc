@@ -171,6 +171,10 @@ void Results::PrintTable() const {
   lesson::Print("Machine: %d usable cores; load average (1 min) %.2f before the run%s", UsableCores(),
                 load_before_,
                 load_after_ >= 0 ? absl::StrFormat(", %.2f after", load_after_) : std::string());
+  if (std::max(load_before_, load_after_) >= 0.5) {
+    lesson::Print("Note: other work was running (load >= 0.5): parallel modes get only the cores "
+                  "left free, so their speedups are lower than on an idle machine.");
+  }
 }
 
 std::string Results::ToJson() const {
