@@ -96,6 +96,9 @@ class Environment:
     def machine(self):
         return machine_lib.describe(self.bazel_flags, self.python)
 
+    def busy_warning(self):
+        return machine_lib.busy_warning()
+
 
 def defined_flags(binary):
     """The flags a lesson binary defines, read from its --help (common/flags.cc prints
@@ -268,6 +271,9 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
                   f"(a build, then up to {runs} runs); writing {out}")
     machine = environment.machine()
+    busy = environment.busy_warning()
+    if busy:
+        progress.note("warning: " + busy)
     try:
         outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout,
                                         progress)
@@ -281,7 +287,7 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     command = " ".join(["bazel run //tools:report"] + (["--"] + list(map(shlex.quote, given))
                                                         if given else []))
     text = document.report_markdown(command, machine, args.selected, outcomes, made, chart_errors,
-                                    raw_files, machine_lib.load_average())
+                                    raw_files, machine_lib.load_average(), busy)
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
         f.write(text)
 

@@ -69,6 +69,9 @@ class FakeEnvironment:
     def machine(self):
         return [("date", "2026-01-01 00:00:00 UTC"), ("cores", "2 online, 2 usable")]
 
+    def busy_warning(self):
+        return ""
+
 
 def python_printing(fixture_name):
     return f"print(open({os.path.join(fixtures.TESTDATA, fixture_name)!r}).read())\n"

@@ -11,7 +11,7 @@ def machine_table(machine):
 
 
 def report_markdown(command, machine, selected, outcomes, charts, chart_errors, raw_files,
-                    load_at_end):
+                    load_at_end, busy_warning=""):
     """The text of report.md. `charts`: paths of the PNGs made (they live in charts/);
     `raw_files`: {(experiment, source): path in the folder} of each run's output."""
     lines = ["# Efficiency report: C++ beside CPython and the tutorial", "",
@@ -20,6 +20,8 @@ def report_markdown(command, machine, selected, outcomes, charts, chart_errors, 
              "Times are medians of repeated runs on this machine; a busy machine makes every "
              "figure slower, so compare ratios within one report. The tutorial's figures are "
              "its own published ones, from its own machine and work sizes.", ""]
+    if busy_warning:
+        lines += [f"**Warning:** {busy_warning}.", ""]
     for experiment in selected:
         lines += tables.experiment_section(experiment, outcomes)
         stem = f"speedup_{experiment.name}.png"

@@ -53,6 +53,21 @@ def load_average():
         return "unknown"
 
 
+def busy_warning(load=None, cores=None):
+    """A warning when other work already keeps the cores busy (1-minute load average of at
+    least half the usable cores): parallel speedups measured now come out too low."""
+    try:
+        load = os.getloadavg()[0] if load is None else load
+    except OSError:
+        return ""
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if load < cores / 2:
+        return ""
+    return (f"the machine is busy before the report starts (load average {load:.2f} on {cores} "
+            "cores): parallel speedups will come out lower than on an idle machine")
+
+
 def describe(bazel_flags, python_executable):
     """The machine record, as (name, value) pairs in reading order."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
