@@ -15,6 +15,7 @@
 //
 //   bazel run //process:kill
 //   bazel run //process:kill -- --deadline_ms=30000   # then `kill -9 <p1>` yourself
+#include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "common/lesson.h"
 #include "common/stopwatch.h"
 #include "process/interrupt_guard.h"
+#include "process/pipe.h"
 #include "process/process.h"
 
 ABSL_FLAG(int, deadline_ms, 1000, "how long the watchdog lets p1 block before killing it");
@@ -50,12 +52,15 @@ int PidfdSendSignal(int pidfd, int signal_number) {
 }
 
 // The task manager: after the deadline, SIGKILL p1 through a pidfd.
-int Watchdog(pid_t p1, int deadline_ms) {
+// It writes to `fired` before the kill, so that main, once p1 is gone, can tell whether
+// the watchdog did it or someone else did (and the watchdog is then still waiting).
+int Watchdog(pid_t p1, int deadline_ms, process::Pipe& fired) {
   // Opened now, while p1 certainly exists: from here on the fd names that process only.
   const int pidfd = PidfdOpen(p1);
   absl::SleepFor(absl::Milliseconds(deadline_ms));
   lesson::Print("  watchdog (PID %d): p1 has blocked for %d ms: kill -9 %d", getpid(), deadline_ms,
                 p1);
+  (void)fired.WriteAll("!");
   const int sent = pidfd >= 0 ? PidfdSendSignal(pidfd, SIGKILL)
                               : kill(p1, SIGKILL);  // Kernel without pidfds (< 5.3).
   if (sent != 0) {
@@ -86,8 +91,13 @@ int main(int argc, char** argv) {
   process::Process p1(BlockForever);
   if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
   lesson::Stopwatch p1_age;
-  process::Process watchdog(Watchdog, p1.pid(), deadline_ms);
+  absl::StatusOr<process::Pipe> fired = process::Pipe::Create();
+  if (!fired.ok()) return Fail(fired.status());
+  const pid_t p1_pid = p1.pid();
+  process::Process watchdog(
+      [p1_pid, deadline_ms, &fired] { return Watchdog(p1_pid, deadline_ms, *fired); });
   if (absl::Status s = watchdog.Start(); !s.ok()) return Fail(s);
+  fired->CloseWrite();
   lesson::Print("  main: p2 and p3 start after p1 ends. The watchdog (PID %d) ends p1 in %d ms,",
                 watchdog.pid(), deadline_ms);
   lesson::Print("        or do it yourself from another terminal: kill -9 %d", p1.pid());
@@ -95,8 +105,10 @@ int main(int argc, char** argv) {
   if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // Blocks until p1 is gone.
   lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(), p1.exit_status()->ToString(),
                 p1_age.Seconds() * 1000);
-  // If someone else ended p1 first, the watchdog is still waiting: it is not needed now.
-  const bool watchdog_still_waiting = watchdog.IsAlive();
+  // If someone else ended p1 first, the watchdog has not fired and is still waiting: it
+  // is not needed any more.
+  pollfd has_fired{fired->read_fd(), POLLIN, 0};
+  const bool watchdog_still_waiting = poll(&has_fired, 1, 0) == 0;
   if (watchdog_still_waiting) (void)watchdog.Kill();
   if (absl::Status s = watchdog.Join(); !s.ok()) return Fail(s);
   lesson::Print("  main: watchdog %s%s", watchdog.exit_status()->ToString(),
