@@ -198,8 +198,8 @@ int main(int argc, char** argv) {
     lesson::Step("3. 多核多线程: two cores, two threads (one pinned to each CPU)");
     const Run parallel = RunOnThreads({1, 1}, {{cpus[0]}, {cpus[1]}}, iterations);
     PrintCase(parallel, one_person);
-    lesson::Print("  measured: %.2fx faster than case 2 (ideal: 2.00x, if the second core "
-                  "is free)",
+    lesson::Print("  measured: speed-up over case 2: %.2fx (ideal: 2.00x, if the second "
+                  "core is free)",
                   sliced.wall_seconds / parallel.wall_seconds);
   } else {
     lesson::Step("3. 多核多线程: skipped, this process may use only one CPU");
