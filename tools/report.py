@@ -21,6 +21,8 @@ import os
 import shlex
 import subprocess
 import sys
+import threading
+import time
 
 if __package__ in (None, ""):  # run as a file (python3 tools/report.py): find `tools`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -165,7 +167,18 @@ def build_step(selected, environment, progress):
     """Builds every selected C++ program (one progress step); returns {label: Built}."""
     labels = [experiment.cpp.target for experiment in selected]
     progress.start(f"build the C++ programs ({len(labels)})", "bazel build -c opt " + " ".join(labels))
-    built = environment.build_all(labels)
+    # Building can take minutes (or wait for Bazel's lock): keep the elapsed time ticking.
+    built = {}
+    builder = threading.Thread(target=lambda: built.update(environment.build_all(labels)),
+                               daemon=True)
+    started = time.monotonic()
+    builder.start()
+    while builder.is_alive():
+        builder.join(1.0)
+        if builder.is_alive():
+            progress.tick(time.monotonic() - started)
+    if len(built) != len(labels):
+        raise RuntimeError("the build step returned no result for some programs")
     ready = sum(1 for b in built.values() if b.path)
     # Now the number of steps is known: the build, the C++ programs that exist, CPython.
     progress.total = 1 + ready + sum(1 for e in selected if e.python)
