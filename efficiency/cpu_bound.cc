@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   const std::string work =
       absl::StrFormat("%d jobs of %d iterations (one iteration = one 64-bit multiply-add, kept "
                       "alive by benchmark::DoNotOptimize)", jobs, iterations);
+  // Created before measuring: it records how busy the machine was beforehand.
+  efficiency::Results results("cpu_bound", work);
   if (!json) {
     lesson::Title("任务类型 / 全局解释锁 — CPU密集型", "CPU-bound work: run1 + run2");
     lesson::Step(absl::StrFormat("Work: %s", work));
@@ -86,7 +88,6 @@ int main(int argc, char** argv) {
       modes, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
   if (!measured.ok()) efficiency::ExitWithError("cpu_bound", measured.status());
 
-  efficiency::Results results("cpu_bound", work);
   results.Add(*measured);
   results.RecordLoadAfter();
   const double ns_per_iteration =

@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
       "%d jobs of %d iterations (one 64-bit multiply-add each, plus one check for a switch "
       "request under the emulated GIL); switch interval %s",
       jobs, iterations, absl::FormatDuration(absl::GetFlag(FLAGS_switch_interval)));
+  // Created before measuring: it records how busy the machine was beforehand.
+  efficiency::Results results("gil", work);
   if (!json) {
     lesson::Title("全局解释锁 (GIL)", "An emulated global interpreter lock");
     lesson::Step(absl::StrFormat("Work: %s", work));
@@ -144,7 +146,6 @@ int main(int argc, char** argv) {
       modes, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
   if (!measured.ok()) efficiency::ExitWithError("gil", measured.status());
 
-  efficiency::Results results("gil", work);
   results.Add(*measured);
 
   // The tutorial's second FAQ: why lock under a GIL? Run its example under our GIL.

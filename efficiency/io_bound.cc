@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
   const std::string work = absl::StrFormat(
       "%d jobs of %d sleeps of %s (the tutorial: 2 jobs of 3 sleeps of 3 s)", workers, sleeps,
       absl::FormatDuration(absl::GetFlag(FLAGS_sleep)));
+  // Created before measuring: it records how busy the machine was beforehand.
+  efficiency::Results results("io_bound", work);
   if (!json) {
     lesson::Title("任务类型 — I/O密集型", "I/O-bound work: run3 + run4");
     lesson::Step(absl::StrFormat("Work: %s", work));
@@ -132,7 +134,6 @@ int main(int argc, char** argv) {
   }
   const int64_t idle_peak = static_cast<int64_t>(efficiency::Summarize(idle_peaks).median);
 
-  efficiency::Results results("io_bound", work);
   results.Add(*measured);
   if (single_jobs < workers) {
     results.Scale("single", static_cast<double>(workers) / single_jobs,

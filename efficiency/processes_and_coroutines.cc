@@ -164,6 +164,8 @@ int main(int argc, char** argv) {
   const std::string work = absl::StrFormat(
       "%d jobs, each %d rounds of (%d iterations of computing, then a %s wait)", jobs,
       shape.rounds, shape.cpu_iterations, absl::FormatDuration(absl::GetFlag(FLAGS_wait)));
+  // Created before measuring: it records how busy the machine was beforehand.
+  efficiency::Results results("processes_and_coroutines", work);
   if (!json) {
     lesson::Title("综合优势：多进程+协程", "Processes + coroutines on a mixed workload");
     lesson::Step(absl::StrFormat("Work: %s", work));
@@ -183,7 +185,6 @@ int main(int argc, char** argv) {
       modes, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
   if (!measured.ok()) efficiency::ExitWithError("processes_and_coroutines", measured.status());
 
-  efficiency::Results results("processes_and_coroutines", work);
   results.Add(*measured);
   if (single_jobs < jobs) {
     const double factor = static_cast<double>(jobs) / single_jobs;

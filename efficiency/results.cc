@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -45,6 +46,29 @@ double LoadAverage() {
   return one_minute;
 }
 
+double BusyCores(std::chrono::milliseconds window) {
+  // /proc/stat's first line: cpu user nice system idle iowait irq softirq steal ...
+  auto read = [](uint64_t& busy, uint64_t& total) {
+    std::FILE* file = std::fopen("/proc/stat", "r");
+    if (file == nullptr) return false;
+    uint64_t v[8] = {};
+    const int n = std::fscanf(file, "cpu %lu %lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2],
+                              &v[3], &v[4], &v[5], &v[6], &v[7]);
+    std::fclose(file);
+    if (n != 8) return false;
+    total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+    busy = total - v[3] - v[4];  // everything but idle and iowait
+    return true;
+  };
+  uint64_t busy0, total0, busy1, total1;
+  if (!read(busy0, total0)) return -1;
+  std::this_thread::sleep_for(window);
+  if (!read(busy1, total1) || total1 == total0) return -1;
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<double>(busy1 - busy0) / static_cast<double>(total1 - total0) *
+         static_cast<double>(cpus);
+}
+
 int UsableCores() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -53,7 +77,10 @@ int UsableCores() {
 }
 
 Results::Results(std::string experiment, std::string work)
-    : experiment_(std::move(experiment)), work_(std::move(work)), load_before_(LoadAverage()) {}
+    : experiment_(std::move(experiment)),
+      work_(std::move(work)),
+      load_before_(LoadAverage()),
+      busy_before_(BusyCores(std::chrono::milliseconds(250))) {}
 
 void Results::Add(const std::vector<ModeResult>& measured) {
   for (const ModeResult& m : measured) {
@@ -168,12 +195,12 @@ void Results::PrintTable() const {
   for (const ResultRow& row : rows) {
     if (!row.note.empty()) lesson::Print("%s: %s", row.mode, row.note);
   }
-  lesson::Print("Machine: %d usable cores; load average (1 min) %.2f before the run%s", UsableCores(),
-                load_before_,
-                load_after_ >= 0 ? absl::StrFormat(", %.2f after", load_after_) : std::string());
-  if (std::max(load_before_, load_after_) >= 0.5) {
-    lesson::Print("Note: other work was running (load >= 0.5): parallel modes get only the cores "
-                  "left free, so their speedups are lower than on an idle machine.");
+  lesson::Print("Machine: %d usable cores; before the run %.2f cores were busy (0.25 s of "
+                "/proc/stat), load average (1 min) %.2f", UsableCores(), busy_before_,
+                load_before_);
+  if (busy_before_ >= 0.25) {
+    lesson::Print("Note: other work was running: parallel modes get only the cores left free, "
+                  "so their speedups are lower than on an idle machine.");
   }
 }
 
@@ -202,6 +229,7 @@ std::string Results::ToJson() const {
       .Set("results", results)
       .Set("cores", UsableCores())
       .Set("repeats", repeats_)
+      .Set("busy_cores_before", busy_before_)
       .Set("load_average_before", load_before_);
   if (load_after_ >= 0) out.Set("load_average_after", load_after_);
   if (extra_.ToString() != "{}") out.Set("details", extra_);

@@ -13,11 +13,13 @@
 // Extra fields: per result "samples" (every run's seconds), "cpu_seconds" and
 // "cores_busy" (CPU / wall), "baseline" (the mode speedup is relative to), and where
 // measured "peak_rss_bytes", "bytes_per_worker", "note"; at the top "cores",
-// "load_average_before" / "load_average_after" (1-minute, /proc/loadavg), "repeats",
+// "busy_cores_before" (BusyCores), "load_average_before" / "load_average_after"
+// (1-minute, /proc/loadavg), "repeats",
 // and "details" (an object of experiment-specific figures, see each experiment).
 #ifndef EFFICIENCY_RESULTS_H_
 #define EFFICIENCY_RESULTS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,11 @@ namespace efficiency {
 
 // The 1-minute load average (/proc/loadavg), or -1 if unreadable.
 double LoadAverage();
+
+// How many cores' worth of CPU the whole machine used during the next `window` (from
+// /proc/stat: non-idle time / elapsed time), or -1 if unreadable. Taken before an
+// experiment starts, it says how much of the machine other work was using.
+double BusyCores(std::chrono::milliseconds window);
 
 // The number of CPUs this process may run on (sched_getaffinity).
 int UsableCores();
@@ -51,7 +58,8 @@ struct ResultRow {
 
 class Results {
  public:
-  // `work` says in words how much work one run of a mode does.
+  // `work` says in words how much work one run of a mode does. Create it before measuring:
+  // it samples how busy the machine is (BusyCores over 0.25 s) and the load average.
   Results(std::string experiment, std::string work);
 
   // Adds measured modes. Speedups are computed against each mode's baseline among all the
@@ -92,6 +100,7 @@ class Results {
   std::string work_;
   std::vector<ResultRow> rows_;
   double load_before_;
+  double busy_before_;
   double load_after_ = -1;
   int repeats_ = 0;
   lesson::JsonObject extra_;

@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
       "part 1: %d jobs of %d iterations; part 2: %d items of %d iterations (one iteration = one "
       "64-bit multiply-add kept alive by benchmark::DoNotOptimize)",
       jobs, iterations, items, item_iterations);
+  // Created before measuring: it records how busy the machine was beforehand.
+  efficiency::Results results("tbb", work);
   if (!json) {
     lesson::Title("效率 — oneTBB", "oneTBB tasks vs hand-made threads and processes");
     lesson::Step(absl::StrFormat("Part 1: %d long jobs of %d iterations on %d workers", jobs,
@@ -119,7 +121,6 @@ int main(int argc, char** argv) {
       small_items, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
   if (!part2.ok()) efficiency::ExitWithError("tbb", part2.status());
 
-  efficiency::Results results("tbb", work);
   results.Add(*part1);
   results.Add(*part2);
   results.RecordLoadAfter();

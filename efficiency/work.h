@@ -7,13 +7,18 @@
 //   state = state * 6364136223846793005 + 1442695040888963407;   // one LCG step
 //   benchmark::DoNotOptimize(state);                               // keep it alive
 //
-// One iteration = one 64-bit multiply and one add (a dependent chain: it cannot be
-// vectorised or overlapped), plus benchmark::DoNotOptimize, which with g++ makes the
-// compiler store `state` to memory and reload it (an empty asm statement that "may read
-// and write" it). About 2 ns on a current x86 core: the same order as one iteration of
-// CPython's empty loop is 20-50 ns. Because every step depends on the previous one, the
-// result proves the whole loop ran: SpinClosedForm() computes the same number in
-// O(log n) steps without looping, and the tests and experiments compare the two.
+// One iteration = one 64-bit multiply and one add, a dependent chain (each step needs the
+// previous one, so it cannot be vectorised or overlapped). benchmark::DoNotOptimize is an
+// empty asm statement that "uses and may change" `state`: the compiler must compute every
+// step, yet it costs no instruction. With g++ -O2 the loop is exactly
+//
+//   imul %rsi,%rax ; add %rcx,%rax ; add $0x1,%rdx ; cmp %rdx,%rdi ; jne   (objdump -d)
+//
+// about 4 cycles, ~1.1 ns per iteration on this machine (cpu_bound prints the figure).
+// The tutorial's CPython loop took 23 ns per iteration (46.8 s for 2 x 10^9) on its own
+// machine. Because every step depends on the previous one, the result proves the whole
+// loop ran: SpinClosedForm() computes the same number in O(log n) steps without looping,
+// and the tests and experiments compare the two.
 #ifndef EFFICIENCY_WORK_H_
 #define EFFICIENCY_WORK_H_
 
