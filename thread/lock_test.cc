@@ -23,18 +23,25 @@ std::vector<int> LostRunCounts(const std::string& out, int runs) {
   return counts;
 }
 
-// Without a lock, updates are lost. A million iterations per thread keep each thread
-// running for many scheduler time slices, so updates are lost even when a loaded
-// machine gives both threads a single core (then only a thread switch between a load
-// and its store loses one); 20 such runs without a single loss do not happen.
+// Without a lock, updates are lost — when the two threads really overlap. On a loaded
+// machine they may share one core, and then an update is lost only if the scheduler
+// switches threads between a load and its store: each run must last many time slices.
+// How long a million iterations take depends on the build (about 3 ms at -O1, 40 ms at
+// -O0), so the test grows the work tenfold until a run loses updates: 20 runs of 1e8
+// iterations without a single lost update do not happen.
 TEST(LockTest, LostUpdatesWithoutALock) {
-  auto r = RunProgram({RunfilePath("thread/lock"), "--lock=none", "--runs=20",
-                       "--iterations=1000000"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
-  std::vector<int> lost = LostRunCounts(r.stdout_text, 20);
-  ASSERT_EQ(lost.size(), 1u) << r.stdout_text;
-  EXPECT_GE(lost[0], 1) << "no lost update in 20 unlocked runs:\n" << r.stdout_text;
+  std::string last_output;
+  for (const char* iterations : {"1000000", "10000000", "100000000"}) {
+    auto r = RunProgram({RunfilePath("thread/lock"), "--lock=none", "--runs=20",
+                         std::string("--iterations=") + iterations});
+    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+    EXPECT_EQ(r.leftover_processes, 0);
+    std::vector<int> lost = LostRunCounts(r.stdout_text, 20);
+    ASSERT_EQ(lost.size(), 1u) << r.stdout_text;
+    if (lost[0] >= 1) return;
+    last_output = r.stdout_text;
+  }
+  ADD_FAILURE() << "no lost update in 20 unlocked runs of 1e8 iterations:\n" << last_output;
 }
 
 // With std::mutex, absl::Mutex or the atomic, the result is 0 in every run.
