@@ -44,9 +44,9 @@ template <typename T, typename Bound>
 void RequireInRange(const absl::Flag<T>& flag, const Bound& lo, const Bound& hi) {
   const T value = absl::GetFlag(flag);
   if (value < T(lo) || T(hi) < value) {
-    RejectFlag(std::string(absl::GetFlagReflectionHandle(flag).Name()), absl::UnparseFlag(value),
-               absl::StrCat("is out of range; allowed: ", absl::UnparseFlag(T(lo)),
-                            " to ", absl::UnparseFlag(T(hi))));
+    RejectFlag(std::string(absl::GetFlagReflectionHandle(flag).Name()), absl::UnparseFlag<T>(value),
+               absl::StrCat("is out of range; allowed: ", absl::UnparseFlag<T>(T(lo)),
+                            " to ", absl::UnparseFlag<T>(T(hi))));
   }
 }
 
