@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
+#include <system_error>
 #include <vector>
 
 #include "absl/flags/commandlineflag.h"
@@ -54,6 +56,30 @@ void PrintHelp(std::string_view usage) {
   }
 }
 
+std::terminate_handler previous_terminate_handler = nullptr;
+
+// A thread that could not be created is a limit of the machine, not a bug of the lesson:
+// say so in one line instead of aborting.
+[[noreturn]] void ExplainThreadLimitThenTerminate() {
+  if (std::exception_ptr current = std::current_exception()) {
+    try {
+      std::rethrow_exception(current);
+    } catch (const std::system_error& error) {
+      if (error.code() == std::errc::resource_unavailable_try_again) {
+        std::string line = absl::StrFormat(
+            "%s: could not start a thread: %s (the user's process limit RLIMIT_NPROC, see "
+            "`ulimit -u`, or the system's thread limit is reached)\n",
+            ProgramName(), error.what());
+        (void)!::write(STDERR_FILENO, line.data(), line.size());
+        std::_Exit(1);
+      }
+    } catch (...) {
+    }
+  }
+  (previous_terminate_handler ? previous_terminate_handler : std::abort)();
+  std::abort();  // A terminate handler must not return.
+}
+
 }  // namespace
 
 void RejectFlag(std::string_view flag_name, std::string_view value, std::string_view why) {
@@ -74,6 +100,9 @@ void RequireOneOf(const absl::Flag<std::string>& flag,
 }
 
 void ParseFlags(int argc, char** argv, std::string_view usage) {
+  if (previous_terminate_handler == nullptr) {
+    previous_terminate_handler = std::set_terminate(ExplainThreadLimitThenTerminate);
+  }
   if (argc > 0 && argv[0] != nullptr) {
     std::string_view path = argv[0];
     ProgramName() = std::string(path.substr(path.find_last_of('/') + 1));

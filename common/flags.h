@@ -33,6 +33,11 @@ inline constexpr int kBadUsageExitCode = 2;
 //   help text) to standard output, then exits with status 0.
 //   An unknown flag, a malformed value, a missing value or a positional argument is
 //   rejected: one line on standard error, exit status 2.
+// It also installs a std::terminate handler for the whole program: when a thread cannot
+// be created because the machine or the user's process limit (RLIMIT_NPROC) is reached,
+// std::thread throws std::system_error (EAGAIN); if nothing catches it, the program ends
+// with one clear line naming the limit and exit status 1 instead of an abort and a core
+// dump. Any other uncaught exception still goes to the default handler.
 void ParseFlags(int argc, char** argv, std::string_view usage);
 
 // Prints "<program>: --<flag>=<value> <why>" on standard error and exits with status 2.

@@ -1,6 +1,10 @@
 #include "common/flags.h"
 
+#include <csignal>
+#include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -101,6 +105,35 @@ TEST(RequireOneOfDeathTest, UnknownChoiceExitsTwo) {
   absl::SetFlag(&FLAGS_interleave, "sometimes");
   EXPECT_EXIT(lesson::RequireOneOf(FLAGS_interleave, {"off", "forced"}),
               testing::ExitedWithCode(2), "--interleave=sometimes is not allowed; allowed: off, forced");
+}
+
+}  // namespace
+
+namespace {
+
+// A thread that cannot be created (EAGAIN) ends the program with one clear line.
+TEST(ParseFlagsDeathTest, ThreadLimitIsExplained) {
+  EXPECT_EXIT(
+      {
+        Parse({});
+        // Escaping a thread's function, an exception reaches std::terminate, as one from
+        // a failed std::thread construction does when nothing catches it.
+        std::thread([] {
+          throw std::system_error(
+              std::make_error_code(std::errc::resource_unavailable_try_again), "thread creation");
+        }).join();
+      },
+      testing::ExitedWithCode(1), "could not start a thread: .*RLIMIT_NPROC");
+}
+
+// Any other uncaught exception still aborts, as it would without ParseFlags.
+TEST(ParseFlagsDeathTest, OtherExceptionsStillAbort) {
+  EXPECT_EXIT(
+      {
+        Parse({});
+        std::thread([] { throw std::logic_error("a bug"); }).join();
+      },
+      testing::KilledBySignal(SIGABRT), "a bug");
 }
 
 }  // namespace

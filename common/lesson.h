@@ -28,6 +28,17 @@ void Print(const absl::FormatSpec<Args...>& format, const Args&... args) {
   WriteLine(absl::StrFormat(format, args...));
 }
 
+// Writes "<program>: <message>" and a newline to standard error in one write(2) call:
+// how a lesson reports a failure it cannot work around (fork refused, ...). Errors go to
+// standard error so that they are seen even when the output is piped or parsed (--json).
+void WriteErrorLine(std::string_view message);
+
+// PrintError(format, args...): absl::StrFormat-checked formatting, then WriteErrorLine.
+template <typename... Args>
+void PrintError(const absl::FormatSpec<Args...>& format, const Args&... args) {
+  WriteErrorLine(absl::StrFormat(format, args...));
+}
+
 // Title("线程锁", "Thread locks"): the banner that opens a lesson's output.
 void Title(std::string_view chinese, std::string_view english);
 

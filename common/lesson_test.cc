@@ -1,5 +1,6 @@
 #include "common/lesson.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include <thread>
@@ -19,6 +20,16 @@ TEST(LessonTest, PrintWritesWholeLines) {
   EXPECT_NE(out.find("线程锁  (Thread locks)\n"), std::string::npos);
   EXPECT_NE(out.find("2 threads, no lock\n"), std::string::npos);
   EXPECT_LT(out.find("first"), out.find("second"));
+}
+
+// An error is one line on stderr, prefixed with the program's name, and nothing on stdout.
+TEST(LessonTest, PrintErrorWritesOneLineToStderr) {
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  lesson::PrintError("fork failed: %s", "EAGAIN");
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
+  EXPECT_EQ(err, std::string(program_invocation_short_name) + ": fork failed: EAGAIN\n");
 }
 
 // The main thread's kernel id is the process id; another thread's is different.

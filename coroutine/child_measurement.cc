@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <exception>
 
 #include "absl/strings/str_format.h"
@@ -25,9 +26,14 @@ ChildMeasurement MeasureInChild(const std::function<std::string()>& measure) {
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
+    const int fork_errno = errno;
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
-    result.failure = "fork failed";
+    result.failure = absl::StrFormat(
+        "fork failed: %s%s", strerror(fork_errno),
+        fork_errno == EAGAIN ? " (the user's process limit RLIMIT_NPROC, see `ulimit -u`, "
+                               "is reached)"
+                             : "");
     return result;
   }
   if (pid == 0) {  // the child: measure, report, leave without running any cleanup

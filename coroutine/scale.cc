@@ -148,7 +148,7 @@ Row Measure(const std::string& mode, int units, int repeats,
     ChildMeasurement child = MeasureInChild([&] { return Encode(run()); });
     ModeReport report;
     if (!child.ok || !Decode(child.report, &report)) {
-      lesson::Print("scale: the %s child failed: %s", mode, child.failure);
+      lesson::PrintError("the %s child failed: %s", mode, child.failure);
       std::exit(1);
     }
     row.seconds.push_back(report.seconds);

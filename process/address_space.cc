@@ -42,7 +42,7 @@ void CountUp(int64_t increments) {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::Print("error: %s", status.ToString());
+  lesson::PrintError("%s", status.ToString());
   return 1;
 }
 

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   };
   absl::StatusOr<process::Pipe> said = process::Pipe::Create();
   if (!said.ok()) {
-    lesson::Print("error: %s", said.status().ToString());
+    lesson::PrintError("%s", said.status().ToString());
     return 1;
   }
   process::Pipe& pipe = *said;
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
       {"sibling", process::Process([&pipe, sibling_ms] { return Sibling(pipe, sibling_ms); })});
   for (Child& child : children) {
     if (absl::Status s = child.process.Start(); !s.ok()) {
-      lesson::Print("error: %s", s.ToString());
+      lesson::PrintError("%s", s.ToString());
       return 1;
     }
   }
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   lesson::Step("The parent reaps them and reads how each ended");
   for (Child& child : children) {
     if (absl::Status s = child.process.Join(); !s.ok()) {
-      lesson::Print("error: %s", s.ToString());
+      lesson::PrintError("%s", s.ToString());
       return 1;
     }
     lesson::Print("  %-11s (PID %d): %s   [Python's exitcode: %d]", child.name, child.process.pid(),

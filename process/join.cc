@@ -46,7 +46,7 @@ int Coding(int work_ms, int exit_code) {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::Print("error: %s", status.ToString());
+  lesson::PrintError("%s", status.ToString());
   return 1;
 }
 

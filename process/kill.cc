@@ -73,7 +73,7 @@ int Watchdog(pid_t p1, int deadline_ms, process::Pipe& fired) {
 void SayHello(const char* name) { lesson::Print("  %s (PID %d): 执行了 (I ran)", name, getpid()); }
 
 int Fail(const absl::Status& status) {
-  lesson::Print("error: %s", status.ToString());
+  lesson::PrintError("%s", status.ToString());
   return 1;
 }
 

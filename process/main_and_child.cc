@@ -61,7 +61,7 @@ void PrintProcessTable() {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::Print("error: %s", status.ToString());
+  lesson::PrintError("%s", status.ToString());
   return 1;
 }
 

@@ -122,11 +122,11 @@ int main(int argc, char** argv) {
          absl::StrFormat("--megabytes=%d", megabytes), absl::StrFormat("--cpu_ms=%d", cpu_ms),
          absl::StrFormat("--parent_pid=%d", getpid())});
     if (absl::Status s = p.Start(); !s.ok()) {
-      lesson::Print("error: %s", s.ToString());
+      lesson::PrintError("%s", s.ToString());
       return 1;
     }
     if (absl::Status s = p.Join(); !s.ok()) {
-      lesson::Print("error: %s", s.ToString());
+      lesson::PrintError("%s", s.ToString());
       return 1;
     }
     rows.push_back({run, p.pid(), *p.resource_usage(), p.exit_status()->ToString()});

@@ -69,7 +69,7 @@ bool SpawnAndWait(std::vector<std::string> argv) {
   absl::Status status = child.Start();
   if (status.ok()) status = child.Join();
   if (!status.ok()) {
-    lesson::Print("  error: %s", status.ToString());
+    lesson::PrintError("%s", status.ToString());
     return false;
   }
   return child.exit_status()->exited() && child.exit_status()->code() == 0;
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   absl::Status status = forked.Start();
   if (status.ok()) status = forked.Join();
   if (!status.ok()) {
-    lesson::Print("error: %s", status.ToString());
+    lesson::PrintError("%s", status.ToString());
     return 1;
   }
   lesson::Print(

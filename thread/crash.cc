@@ -82,13 +82,16 @@ int main(int argc, char** argv) {
       absl::FormatDuration(absl::GetFlag(FLAGS_crash_after))));
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) {
-    lesson::Print("pipe failed: %s", strerror(errno));
+    lesson::PrintError("pipe failed: %s", strerror(errno));
     return 1;
   }
   lesson::Stopwatch watch;
   pid_t pid = fork();  // This process has one thread here, so fork is safe.
   if (pid < 0) {
-    lesson::Print("fork failed: %s", strerror(errno));
+    lesson::PrintError("fork failed: %s%s", strerror(errno),
+                       errno == EAGAIN ? " (the user's process limit RLIMIT_NPROC, see "
+                                         "`ulimit -u`, is reached)"
+                                       : "");
     return 1;
   }
   if (pid == 0) {
