@@ -10,7 +10,7 @@
 //   one switch between two coroutines on the event loop (a round trip = two switches);
 //   an uncontended std::mutex and absl::Mutex lock + unlock;
 //   a round trip between two threads through a condition variable (also on one CPU);
-//   a round trip between two processes through two pipes.
+//   a round trip between two processes through two pipes (also on one CPU).
 // Setup (partner threads and processes, loops) happens outside the timed loop; benchmarks
 // that start threads or processes use UseRealTime(), because CPU time of the calling
 // thread misses the work done elsewhere. A summary line at the end gives the ratios the
@@ -272,6 +272,12 @@ void BM_ProcessPingPong(benchmark::State& state) {
 }
 BENCHMARK(BM_ProcessPingPong)->UseRealTime();
 
+void BM_ProcessPingPongOneCore(benchmark::State& state) {
+  OnOneCpu pinned;  // the forked partner inherits the affinity: both on one CPU
+  BM_ProcessPingPong(state);
+}
+BENCHMARK(BM_ProcessPingPongOneCore)->UseRealTime();
+
 // ----- Locking -------------------------------------------------------------------------
 
 void BM_StdMutexLockUnlock(benchmark::State& state) {
@@ -330,12 +336,17 @@ std::string Summary(const Reporter& reporter) {
     std::optional<double> a = reporter.Nanoseconds(numerator);
     std::optional<double> b = reporter.Nanoseconds(denominator);
     if (!a || !b || *b <= 0) return "n/a (not run)";
-    return absl::StrFormat("%.0fx (%.0f ns / %.0f ns)", *a / *b, *a, *b);
+    return absl::StrFormat("%.3gx (%.0f ns / %.0f ns)", *a / *b, *a, *b);
   };
+  // Switches are compared on one CPU, where a round trip is two real context switches;
+  // across CPUs the figure is dominated by waking the other CPU (see the README).
   return absl::StrFormat(
-      "Summary: thread switch / coroutine switch = %s; process create / thread create = %s "
-      "(round trips; fork+exit+wait vs create+join)",
+      "Summary: thread switch / coroutine switch = %s on one core, %s across cores; "
+      "process switch / thread switch = %s on one core; process create / thread create = %s "
+      "(fork+exit+wait vs create+join)",
+      ratio("BM_ThreadPingPongOneCore", "BM_CoroutinePingPong"),
       ratio("BM_ThreadPingPong", "BM_CoroutinePingPong"),
+      ratio("BM_ProcessPingPongOneCore", "BM_ThreadPingPongOneCore"),
       ratio("BM_ForkExitWait", "BM_ThreadCreateJoin"));
 }
 

@@ -34,6 +34,7 @@ TEST(CostsTest, JsonHasEveryBenchmark) {
         "BM_PosixSpawnWait/real_time", "BM_CoroutineCreateResumeDestroy",
         "BM_TaskCreateAwaitDestroy", "BM_CoroutinePingPong", "BM_ThreadPingPong/real_time",
         "BM_ThreadPingPongOneCore/real_time", "BM_ProcessPingPong/real_time",
+        "BM_ProcessPingPongOneCore/real_time",
         "BM_StdMutexLockUnlock", "BM_AbslMutexLockUnlock"}) {
     EXPECT_TRUE(names.count(expected)) << expected;
   }
