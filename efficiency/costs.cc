@@ -336,7 +336,9 @@ std::string Summary(const Reporter& reporter) {
     std::optional<double> a = reporter.Nanoseconds(numerator);
     std::optional<double> b = reporter.Nanoseconds(denominator);
     if (!a || !b || *b <= 0) return "n/a (not run)";
-    return absl::StrFormat("%.3gx (%.0f ns / %.0f ns)", *a / *b, *a, *b);
+    const double r = *a / *b;
+    const std::string times = absl::StrFormat("(%.0f ns / %.0f ns)", *a, *b);
+    return r >= 10 ? absl::StrFormat("%.0fx %s", r, times) : absl::StrFormat("%.2fx %s", r, times);
   };
   // Switches are compared on one CPU, where a round trip is two real context switches;
   // across CPUs the figure is dominated by waking the other CPU (see the README).

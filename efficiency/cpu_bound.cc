@@ -116,15 +116,15 @@ int main(int argc, char** argv) {
       "once, as the two processes do. The 'cores' column shows it: about 2 for every "
       "parallel mode here, about 1 for CPython's threads.",
       "Threads, processes and TBB end up equal for this work: each job is long and touches no "
-      "shared data, so the cost of starting a thread (~10-20 us) or forking a process "
-      "(~100-500 us) is invisible next to it. //efficiency:costs measures those costs.",
+      "shared data, so starting a thread (tens of microseconds) or forking a process (a few "
+      "hundred) is invisible next to it. //efficiency:costs measures those costs.",
       absl::StrFormat("One iteration here took %.2f ns; the tutorial's Python loop took "
                       "%.1f ns per iteration (46.8 s / 2x10^9), on its own machine.",
                       ns_per_iteration, kTutorialSingle / 2e9 * 1e9),
       "Without benchmark::DoNotOptimize (or a result that is used) the optimiser deletes an "
       "empty loop and the 'experiment' times nothing: work.h explains what is kept.",
-      "The speedup cannot exceed the number of free cores: on a busy machine (see the load "
-      "average) the parallel modes lose first. Run it again when the machine is quiet.",
+      "The speedup cannot exceed the number of free cores: on a busy machine (see 'cores were "
+      "busy before the run') the parallel modes lose first. Run it again when it is quiet.",
   });
   return 0;
 }

@@ -171,11 +171,12 @@ int main(int argc, char** argv) {
       "more than the wait.",
       "Memory is where they differ. A thread needs a stack (8 MiB reserved, a few KiB "
       "touched, plus a kernel stack and task struct that RSS does not show); a coroutine "
-      "needs only its frame, a few hundred bytes on the heap. Try --workers=1000 and read the "
-      "'per worker' column.",
-      "Processes pay the most: a fork, page tables and a copy-on-write address space each. "
-      "Their peak RSS here is that of the largest single process (the kernel's figure), not "
-      "the sum over all of them.",
+      "needs only its frame, a few hundred bytes on the heap. With a few workers 'per worker' "
+      "is mostly one-time costs (the first thread, the event loop itself): run "
+      "--workers=1000 to see the cost of each.",
+      "Processes cost the most to start: each fork copies page tables and sets up a "
+      "copy-on-write address space, which shows in their time at --workers=1000. Their peak "
+      "RSS is that of the largest single process (the kernel's figure), not a sum.",
       "time.sleep stands for blocking I/O. Real I/O on one thread needs non-blocking sockets "
       "and readiness events (epoll): //coroutine:echo shows that.",
   });
