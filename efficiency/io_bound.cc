@@ -142,7 +142,10 @@ int main(int argc, char** argv) {
                                   single_jobs, workers,
                                   static_cast<double>(workers) / single_jobs));
   }
-  results.SetMemoryBaseline(idle_peak, {"threads", "coroutines"});
+  // Per-worker memory from 100 workers up: below that, one-time costs (the first thread,
+  // the event loop itself) and the 4 KiB page granularity dominate the quotient.
+  constexpr int kMinWorkersForMemoryPerWorker = 100;
+  results.SetMemoryBaseline(idle_peak, {"threads", "coroutines"}, kMinWorkersForMemoryPerWorker);
   results.RecordLoadAfter();
   const double one_job = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_sleep)) * sleeps;
   results.extra()
@@ -159,6 +162,11 @@ int main(int argc, char** argv) {
   results.PrintTable();
   lesson::Print("Idle child's peak RSS (the baseline subtracted for 'per worker'): %.1f MiB; "
                 "one job alone sleeps %.3f s.", idle_peak / 1048576.0, one_job);
+  if (workers < kMinWorkersForMemoryPerWorker) {
+    lesson::Print("'per worker' is shown from %d workers up (try --workers=1000): with %d, "
+                  "one-time costs and the 4 KiB page size would dominate it.",
+                  kMinWorkersForMemoryPerWorker, workers);
+  }
   lesson::Notice({
       absl::StrFormat("The tutorial: single 18.0 s, threads 9.0 s (2.00x), processes 9.1 s "
                       "(1.98x). Here, with %d jobs: threads %.2fx, processes %.2fx, coroutines "
@@ -171,9 +179,8 @@ int main(int argc, char** argv) {
       "more than the wait.",
       "Memory is where they differ. A thread needs a stack (8 MiB reserved, a few KiB "
       "touched, plus a kernel stack and task struct that RSS does not show); a coroutine "
-      "needs only its frame, a few hundred bytes on the heap. With a few workers 'per worker' "
-      "is mostly one-time costs (the first thread, the event loop itself): run "
-      "--workers=1000 to see the cost of each.",
+      "needs only its frame, a few hundred bytes on the heap: compare the 'per worker' "
+      "column at --workers=1000.",
       "Processes cost the most to start: each fork copies page tables and sets up a "
       "copy-on-write address space, which shows in their time at --workers=1000. Their peak "
       "RSS is that of the largest single process (the kernel's figure), not a sum.",

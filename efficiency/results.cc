@@ -100,9 +100,9 @@ void Results::Add(const std::vector<ModeResult>& measured) {
 }
 
 void Results::SetMemoryBaseline(int64_t idle_peak_rss_bytes,
-                                const std::vector<std::string>& modes) {
+                                const std::vector<std::string>& modes, int min_workers) {
   for (ResultRow& row : rows_) {
-    if (!row.peak_rss_bytes) continue;
+    if (!row.peak_rss_bytes || row.workers < min_workers) continue;
     for (const std::string& mode : modes) {
       if (row.mode == mode) {
         row.bytes_per_worker =

@@ -68,8 +68,10 @@ class Results {
 
   // Memory per worker for rows with a peak RSS: (peak - idle_peak) / workers, for the
   // modes named in `modes` (where the workers share one process, so the difference is
-  // what they needed).
-  void SetMemoryBaseline(int64_t idle_peak_rss_bytes, const std::vector<std::string>& modes);
+  // what they needed) that have at least `min_workers` workers: with few workers the
+  // quotient is mostly one-time costs and the 4 KiB page granularity, not the workers.
+  void SetMemoryBaseline(int64_t idle_peak_rss_bytes, const std::vector<std::string>& modes,
+                         int min_workers);
 
   // Multiplies a row's times by `factor` and attaches `note`: for a baseline measured on
   // a sample of the work (io_bound's single mode at 1,000 workers), said in the table.

@@ -57,19 +57,23 @@ TEST(ResultsTest, JsonHasTheContractFields) {
   EXPECT_TRUE(rows[2].at("speedup").is_null());
 }
 
-// Memory per worker is the peak above the idle baseline, per worker, only where asked.
+// Memory per worker is the peak above the idle baseline, per worker, only where asked and
+// only with enough workers for the figure to mean something.
 TEST(ResultsTest, MemoryPerWorker) {
   ModeResult threads = Row("threads", 100, {1.0});
   threads.peak_rss_bytes = 3'000'000;
   ModeResult processes = Row("processes", 100, {1.0});
   processes.peak_rss_bytes = 3'000'000;
+  ModeResult few = Row("coroutines", 2, {1.0});
+  few.peak_rss_bytes = 3'000'000;
   Results results("io_bound", "work");
-  results.Add({threads, processes});
-  results.SetMemoryBaseline(2'000'000, {"threads"});
+  results.Add({threads, processes, few});
+  results.SetMemoryBaseline(2'000'000, {"threads", "coroutines"}, /*min_workers=*/100);
   const std::vector<ResultRow> rows = results.Rows();
   ASSERT_TRUE(rows[0].bytes_per_worker.has_value());
   EXPECT_DOUBLE_EQ(*rows[0].bytes_per_worker, 10'000);
-  EXPECT_FALSE(rows[1].bytes_per_worker.has_value());
+  EXPECT_FALSE(rows[1].bytes_per_worker.has_value());  // not asked for
+  EXPECT_FALSE(rows[2].bytes_per_worker.has_value());  // too few workers to say
 }
 
 // Scaling a sampled baseline multiplies its times and says so.
