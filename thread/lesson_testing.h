@@ -3,12 +3,11 @@
 #ifndef THREAD_LESSON_TESTING_H_
 #define THREAD_LESSON_TESTING_H_
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/run_program.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -19,9 +18,7 @@ namespace thread_testing {
 // "What to notice" list.
 inline lesson::ProgramResult RunLesson(std::string_view name,
                                        const std::vector<std::string>& args = {}) {
-  std::vector<std::string> argv = {lesson::RunfilePath("thread/" + std::string(name))};
-  argv.insert(argv.end(), args.begin(), args.end());
-  lesson::ProgramResult r = lesson::RunProgram(argv);
+  lesson::ProgramResult r = lesson::testing::RunLesson("thread/" + std::string(name), args);
   EXPECT_EQ(r.exit_code, 0) << name << " stderr:\n" << r.stderr_text;
   EXPECT_FALSE(r.timed_out) << name;
   EXPECT_EQ(r.leftover_processes, 0) << name;
@@ -32,32 +29,11 @@ inline lesson::ProgramResult RunLesson(std::string_view name,
 
 // A nonsensical flag: exit status 2, nothing on stdout, one line on stderr naming it.
 inline void ExpectRejected(std::string_view name, const std::string& bad_flag) {
-  lesson::ProgramResult r =
-      lesson::RunProgram({lesson::RunfilePath("thread/" + std::string(name)), bad_flag});
-  const std::string flag_name = bad_flag.substr(0, bad_flag.find('='));
-  EXPECT_EQ(r.exit_code, 2) << bad_flag;
-  EXPECT_EQ(r.stdout_text, "") << bad_flag;
-  EXPECT_THAT(r.stderr_text, testing::HasSubstr(flag_name)) << bad_flag;
-  EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1)
-      << bad_flag << ": " << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0) << bad_flag;
+  lesson::testing::ExpectRejected("thread/" + std::string(name), bad_flag);
 }
 
-// The lesson's live output: everything before its "What to notice" list, whose prose
-// may mention the very phrases a test looks for.
-inline std::string LiveOutput(const std::string& out) {
-  return out.substr(0, out.find("\nWhat to notice:\n"));
-}
-
-// How many times `needle` occurs in `text`.
-inline int Count(const std::string& text, std::string_view needle) {
-  int count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + needle.size())) {
-    ++count;
-  }
-  return count;
-}
+using lesson::testing::Count;
+using lesson::testing::LiveOutput;
 
 // The position of `needle` in `text`, failing the test if it is missing.
 inline size_t Find(const std::string& text, std::string_view needle) {

@@ -1,0 +1,60 @@
+#include "common/lesson_testing.h"
+
+#include <algorithm>
+
+#include "gtest/gtest.h"
+
+namespace lesson::testing {
+
+ProgramResult RunLesson(std::string_view lesson_path, const std::vector<std::string>& flags,
+                        const RunOptions& options) {
+  std::vector<std::string> argv = {RunfilePath(lesson_path)};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return RunProgram(argv, options);
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+int FindLine(const std::vector<std::string>& lines, std::string_view needle, int from) {
+  for (int i = std::max(from, 0); i < static_cast<int>(lines.size()); ++i) {
+    if (lines[i].find(needle) != std::string::npos) return i;
+  }
+  return -1;
+}
+
+int Count(const std::string& text, std::string_view needle) {
+  if (needle.empty()) return 0;
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+std::string LiveOutput(const std::string& stdout_text) {
+  return stdout_text.substr(0, stdout_text.find("\nWhat to notice:\n"));
+}
+
+void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag) {
+  ProgramResult r = RunLesson(lesson_path, {bad_flag});
+  const std::string flag_name = bad_flag.substr(0, bad_flag.find('='));
+  EXPECT_EQ(r.exit_code, 2) << bad_flag << "\nstderr: " << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "") << bad_flag;
+  EXPECT_NE(r.stderr_text.find(flag_name), std::string::npos) << bad_flag << ": " << r.stderr_text;
+  EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1)
+      << bad_flag << ": " << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0) << bad_flag;
+}
+
+}  // namespace lesson::testing

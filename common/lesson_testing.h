@@ -1,0 +1,48 @@
+// common/lesson_testing.h — (testonly) what a lesson's test does with the real binary.
+//
+// A lesson's behaviour is what its program does, so its test runs the built binary from
+// the test's runfiles, as a user would, and asserts on the result:
+//
+//   lesson::ProgramResult r = lesson::testing::RunLesson("thread/lock", {"--runs=3"});
+//   std::vector<std::string> lines = lesson::testing::Lines(r.stdout_text);
+//   EXPECT_LT(FindLine(lines, "t1 reads"), FindLine(lines, "t2 reads"));
+//   lesson::testing::ExpectRejected("thread/lock", "--runs=0");
+//
+// Each chapter's lesson_testing.h binds its own package name on top of these.
+#ifndef COMMON_LESSON_TESTING_H_
+#define COMMON_LESSON_TESTING_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/run_program.h"
+
+namespace lesson::testing {
+
+// Runs the lesson built at `lesson_path` ("thread/lock", relative to the workspace) with
+// `flags`, through RunProgram: always returns, never leaves the lesson running.
+ProgramResult RunLesson(std::string_view lesson_path, const std::vector<std::string>& flags = {},
+                        const RunOptions& options = {});
+
+// The lines of `text`, without their newlines; empty lines dropped.
+std::vector<std::string> Lines(const std::string& text);
+
+// Index of the first line containing `needle` at or after `from`, or -1.
+int FindLine(const std::vector<std::string>& lines, std::string_view needle, int from = 0);
+
+// How many times `needle` occurs in `text`.
+int Count(const std::string& text, std::string_view needle);
+
+// The lesson's live output: everything before its "What to notice" list, whose prose may
+// mention the very phrases a test looks for.
+std::string LiveOutput(const std::string& stdout_text);
+
+// Runs the lesson with `bad_flag` ("--runs=0") and expects what every lesson promises for
+// a nonsensical flag: exit status 2, nothing on stdout, exactly one line on stderr naming
+// the flag, and nothing left running. (GoogleTest expectations.)
+void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag);
+
+}  // namespace lesson::testing
+
+#endif  // COMMON_LESSON_TESTING_H_
