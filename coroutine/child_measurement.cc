@@ -1,46 +1,27 @@
 #include "coroutine/child_measurement.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <exception>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
-#include "common/resources.h"
+#include "process/pipe.h"
+#include "process/process.h"
 
 namespace coro_lessons {
 
 ChildMeasurement MeasureInChild(const std::function<std::string()>& measure) {
   ChildMeasurement result;
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    result.failure = "pipe2 failed";
+  absl::StatusOr<process::Pipe> pipe = process::Pipe::Create();
+  if (!pipe.ok()) {
+    result.failure = pipe.status().ToString();
     return result;
   }
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    const int fork_errno = errno;
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    result.failure = absl::StrFormat(
-        "fork failed: %s%s", strerror(fork_errno),
-        fork_errno == EAGAIN ? " (the user's process limit RLIMIT_NPROC, see `ulimit -u`, "
-                               "is reached)"
-                             : "");
-    return result;
-  }
-  if (pid == 0) {  // the child: measure, report, leave without running any cleanup
-    // If the parent dies (Ctrl-C, kill), so does the measurement: nothing is left behind.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);  // it died before prctl took effect
-    ::close(pipe_fds[0]);
+  // The child measures and sends back its report; process::Process _exit()s it
+  // afterwards (no atexit handlers, no flushing the parent's buffers twice) and kills it
+  // if this process dies first, so a Ctrl-C never leaves a measurement running.
+  process::Process child([&pipe, &measure] {
+    pipe->CloseRead();
     int status = 0;
     std::string report;
     try {
@@ -49,37 +30,23 @@ ChildMeasurement MeasureInChild(const std::function<std::string()>& measure) {
       report = e.what();
       status = 1;
     }
-    const char* data = report.data();
-    size_t left = report.size();
-    while (left > 0) {
-      ssize_t n = ::write(pipe_fds[1], data, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      data += n;
-      left -= static_cast<size_t>(n);
-    }
-    ::_exit(status);
+    return pipe->WriteAll(report).ok() ? status : 1;
+  });
+  if (absl::Status started = child.Start(); !started.ok()) {
+    result.failure = started.ToString();  // Names RLIMIT_NPROC when fork hit the limit.
+    return result;
   }
-  ::close(pipe_fds[1]);
-  char buffer[4096];
-  while (true) {
-    ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    result.report.append(buffer, static_cast<size_t>(n));
+  pipe->CloseWrite();
+  absl::StatusOr<std::string> report = pipe->ReadAll();
+  if (absl::Status joined = child.Join(); !joined.ok()) {
+    result.failure = joined.ToString();
+    return result;
   }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  rusage usage{};
-  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
-  result.peak_rss_bytes = lesson::PeakRssOfChild(usage);
-  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (report.ok()) result.report = *std::move(report);
+  result.peak_rss_bytes = child.resource_usage()->peak_rss_bytes;
+  result.ok = child.exit_code() == 0 && report.ok();
   if (!result.ok) {
-    result.failure = WIFSIGNALED(status)
-                         ? absl::StrFormat("killed by signal %d", WTERMSIG(status))
-                         : absl::StrFormat("exit status %d: %s", WEXITSTATUS(status),
-                                           result.report);
+    result.failure = absl::StrFormat("%s: %s", child.exit_status()->ToString(), result.report);
   }
   return result;
 }

@@ -2,8 +2,8 @@
 //
 // Peak RSS only ever rises, so comparing "N coroutines" with "M threads" in one process
 // would report the larger of the two for both. Each mode therefore runs in a child made
-// with fork(); the parent reads the child's peak RSS from wait4() (PeakRssOfChild in
-// common/resources.h) and what the child reported through a pipe.
+// with process::Process (fork); the parent reads the child's peak RSS from wait4() and
+// what the child reported through a process::Pipe.
 //
 // Contract: call from a single-threaded parent. The child runs `measure`, writes the
 // string it returns to the pipe and _exit()s (no atexit handlers, no flushing the
