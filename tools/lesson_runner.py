@@ -73,11 +73,16 @@ def my_shard(items):
     return [item for i, item in enumerate(items) if i % total == index]
 
 
+def under_tsan():
+    """True when this test (and the lessons it runs) are built with ThreadSanitizer."""
+    return "TSAN_OPTIONS" in os.environ
+
+
 def sanitizer_slowdown():
     """How many times slower programs run under the sanitizer this build uses (1 if none).
 
     The sanitizer configs in .bazelrc set these variables for tests."""
-    if "TSAN_OPTIONS" in os.environ:
+    if under_tsan():
         return 8.0
     if "ASAN_OPTIONS" in os.environ:
         return 3.0
