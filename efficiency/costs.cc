@@ -16,7 +16,15 @@
 // thread misses the work done elsewhere. A summary line at the end gives the ratios the
 // tutorial talks about: thread switch / coroutine switch, process create / thread create.
 //
+// Each benchmark runs for at least 0.1 s here unless --benchmark_min_time says otherwise
+// (Google Benchmark's own default is 0.5 s: the precise run below), so that the whole set
+// ends in a few seconds. A thread or process that cannot be created (the user's process
+// limit RLIMIT_NPROC, which counts threads too) marks that benchmark as failed, with the
+// reason; the others still run, and the program ends with one line naming the limit and
+// exit status 1.
+//
 //   bazel run -c opt //efficiency:costs
+//   bazel run -c opt //efficiency:costs -- --benchmark_min_time=0.5     (precise, ~15 s)
 //   bazel run -c opt //efficiency:costs -- --benchmark_format=json
 //   bazel run -c opt //efficiency:costs -- --benchmark_filter=PingPong
 #include <fcntl.h>
@@ -26,18 +34,24 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
@@ -45,11 +59,40 @@
 #include "coroutine/event_loop.h"
 #include "coroutine/generator.h"
 #include "coroutine/task.h"
+#include "efficiency/run_budget.h"
+#include "efficiency/thread_errors.h"
 #include "process/process.h"
 
 extern char** environ;
 
 namespace {
+
+// ----- Failing clearly -------------------------------------------------------------------
+// Under a low process limit (RLIMIT_NPROC counts threads too) std::thread throws and
+// fork() fails. A benchmark that cannot create what it measures reports why through
+// SkipWithError and stops; main() then ends with one line naming the cause.
+
+// Starts a thread running `body`, or reports on `state` why it could not.
+template <typename Body>
+std::optional<std::thread> StartThread(benchmark::State& state, Body&& body) {
+  try {
+    return std::thread(std::forward<Body>(body));
+  } catch (const std::system_error& error) {
+    state.SkipWithError(
+        std::string(efficiency::ThreadStartError("could not create a thread", error).message())
+            .c_str());
+    return std::nullopt;
+  }
+}
+
+// "<call>: <what errno `error` means>", naming the process limit when that is the cause.
+std::string SystemCallError(const char* call, int error) {
+  return absl::StrFormat(
+      "%s: %s%s", call, std::strerror(error),
+      error == EAGAIN ? ": this user has reached its process limit (RLIMIT_NPROC, `ulimit -u`) "
+                        "or the system ran out of PIDs"
+                      : "");
+}
 
 // Runs the calling thread (and threads it starts, which inherit it) on one CPU for a
 // scope. On a virtual machine, waking an idle virtual CPU costs far more than the switch
@@ -81,8 +124,9 @@ class OnOneCpu {
 
 void BM_ThreadCreateJoin(benchmark::State& state) {
   for (auto _ : state) {
-    std::thread thread([] {});
-    thread.join();
+    std::optional<std::thread> thread = StartThread(state, [] {});
+    if (!thread) break;
+    thread->join();
   }
 }
 BENCHMARK(BM_ThreadCreateJoin)->UseRealTime();
@@ -100,7 +144,7 @@ void BM_ForkExitWait(benchmark::State& state) {
     const pid_t pid = fork();
     if (pid == 0) _exit(0);
     if (pid < 0) {
-      state.SkipWithError("fork failed");
+      state.SkipWithError(SystemCallError("fork", errno).c_str());
       break;
     }
     int status = 0;
@@ -114,8 +158,10 @@ BENCHMARK(BM_ForkExitWait)->UseRealTime();
 void BM_ProcessStartJoin(benchmark::State& state) {
   for (auto _ : state) {
     process::Process child([] { return 0; });
-    if (!child.Start().ok() || !child.Join().ok()) {
-      state.SkipWithError("process::Process failed");
+    absl::Status status = child.Start();
+    if (status.ok()) status = child.Join();
+    if (!status.ok()) {  // Start() names RLIMIT_NPROC when fork() hit it
+      state.SkipWithError(std::string(status.message()).c_str());
       break;
     }
   }
@@ -136,8 +182,9 @@ void BM_PosixSpawnWait(benchmark::State& state) {
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
   for (auto _ : state) {
     pid_t pid = 0;
-    if (posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv, environ) != 0) {
-      state.SkipWithError("posix_spawn failed");
+    if (const int error = posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv, environ);
+        error != 0) {
+      state.SkipWithError(SystemCallError("posix_spawn", error).c_str());
       break;
     }
     int status = 0;
@@ -201,7 +248,7 @@ void BM_ThreadPingPong(benchmark::State& state) {
   std::mutex mu;
   std::condition_variable turned;
   int turn = 0;  // 0: main's turn, 1: partner's turn, 2: stop
-  std::thread partner([&] {
+  std::optional<std::thread> partner = StartThread(state, [&] {
     while (true) {
       {
         std::unique_lock lock(mu);
@@ -212,6 +259,7 @@ void BM_ThreadPingPong(benchmark::State& state) {
       turned.notify_all();
     }
   });
+  if (!partner) return;
   for (auto _ : state) {
     {
       std::lock_guard lock(mu);
@@ -226,7 +274,7 @@ void BM_ThreadPingPong(benchmark::State& state) {
     turn = 2;
   }
   turned.notify_all();
-  partner.join();
+  partner->join();
 }
 BENCHMARK(BM_ThreadPingPong)->UseRealTime();
 
@@ -240,8 +288,14 @@ BENCHMARK(BM_ThreadPingPongOneCore)->UseRealTime();
 // before the timed loop and reaped after it. One iteration = a round trip.
 void BM_ProcessPingPong(benchmark::State& state) {
   int to_child[2], to_parent[2];
-  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(to_parent, O_CLOEXEC) != 0) {
-    state.SkipWithError("pipe failed");
+  if (pipe2(to_child, O_CLOEXEC) != 0) {
+    state.SkipWithError(SystemCallError("pipe2", errno).c_str());
+    return;
+  }
+  if (pipe2(to_parent, O_CLOEXEC) != 0) {
+    state.SkipWithError(SystemCallError("pipe2", errno).c_str());
+    close(to_child[0]);
+    close(to_child[1]);
     return;
   }
   process::Process partner([&] {
@@ -253,8 +307,9 @@ void BM_ProcessPingPong(benchmark::State& state) {
     }
     return 0;
   });
-  if (!partner.Start().ok()) {
-    state.SkipWithError("fork failed");
+  if (absl::Status status = partner.Start(); !status.ok()) {  // names RLIMIT_NPROC if so
+    state.SkipWithError(std::string(status.message()).c_str());
+    for (int fd : {to_child[0], to_child[1], to_parent[0], to_parent[1]}) close(fd);
     return;
   }
   close(to_child[0]);
@@ -308,6 +363,10 @@ class Recording : public Base {
   using Base::Base;
   void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run>& runs) override {
     for (const auto& run : runs) {
+      if (run.error_occurred) {
+        failures_.push_back(absl::StrFormat("%s: %s", run.run_name.function_name,
+                                            run.error_message));
+      }
       if (run.run_type != benchmark::BenchmarkReporter::Run::RT_Iteration || run.error_occurred ||
           run.iterations == 0) {
         continue;
@@ -325,9 +384,12 @@ class Recording : public Base {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   }
+  // "<benchmark>: <why>" for every run that reported an error (SkipWithError).
+  const std::vector<std::string>& failures() const { return failures_; }
 
  private:
   std::map<std::string, std::vector<double>> nanoseconds_;
+  std::vector<std::string> failures_;
 };
 
 template <typename Reporter>
@@ -358,6 +420,8 @@ std::string Summary(const Reporter& reporter) {
   std::exit(2);
 }
 
+// Runs the benchmarks, prints the summary, and returns the exit status: 1 (with one line
+// on standard error saying why) if a benchmark could not run, else 0.
 template <typename Reporter>
 int RunAll(Reporter& reporter, bool summary_to_stdout) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -369,7 +433,82 @@ int RunAll(Reporter& reporter, bool summary_to_stdout) {
     std::string with_newline = line + "\n";
     (void)!write(STDERR_FILENO, with_newline.data(), with_newline.size());
   }
-  return 0;
+  const std::vector<std::string>& failures = reporter.failures();
+  if (failures.empty()) return 0;
+  lesson::PrintError("%d benchmark run%s could not be measured; the first: %s", failures.size(),
+                     failures.size() == 1 ? "" : "s", failures.front());
+  return 1;
+}
+
+// ----- How long a run takes --------------------------------------------------------------
+// Google Benchmark runs each benchmark for at least --benchmark_min_time (after
+// --benchmark_min_warmup_time), --benchmark_repetitions times. Without a
+// --benchmark_min_time this program uses a shorter one than Google Benchmark's 0.5 s, so
+// that the whole set ends in a few seconds; and it refuses values that would make a run
+// last more than about a minute (or crash: a negative repetition count aborts it).
+
+constexpr double kDefaultMinTimeSeconds = 0.1;
+constexpr int kBenchmarkCount = 14;  // the BENCHMARK()s above
+
+// The value of --<name>=<number> in argv (the last one wins, as in Google Benchmark), or
+// nullopt if absent or not a number (Google Benchmark then refuses it).
+template <typename T>
+std::optional<T> NumberFlag(int argc, char** argv, std::string_view name) {
+  std::optional<T> found;
+  const std::string prefix = absl::StrFormat("--%s=", name);
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!arg.starts_with(prefix)) continue;
+    arg.remove_prefix(prefix.size());
+    T value{};
+    const auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
+    found = (error == std::errc() && end == arg.data() + arg.size()) ? std::optional<T>(value)
+                                                                    : std::nullopt;
+  }
+  return found;
+}
+
+template <typename T>
+void RequireInRange(const char* name, std::optional<T> value, T lo, T hi, const char* unit) {
+  if (value && (*value < lo || *value > hi)) {
+    BadUsage(absl::StrFormat("--%s=%s is out of range; allowed: %s to %s%s", name,
+                             absl::StrCat(*value), absl::StrCat(lo), absl::StrCat(hi), unit));
+  }
+}
+
+// Checks the flags that set how long the run takes (see above). Returns argv with the
+// default --benchmark_min_time added if the user gave none.
+std::vector<char*> CheckRunLength(int argc, char** argv) {
+  const std::optional<double> min_time = NumberFlag<double>(argc, argv, "benchmark_min_time");
+  const std::optional<double> warmup =
+      NumberFlag<double>(argc, argv, "benchmark_min_warmup_time");
+  const std::optional<int> repetitions = NumberFlag<int>(argc, argv, "benchmark_repetitions");
+  RequireInRange("benchmark_min_time", min_time, 0.001, 2.0, " (seconds per benchmark)");
+  RequireInRange("benchmark_min_warmup_time", warmup, 0.0, 2.0, " (seconds per benchmark)");
+  RequireInRange("benchmark_repetitions", repetitions, 1, 20, "");
+  // Each benchmark takes up to about twice its minimum time: Google Benchmark first runs
+  // growing iteration counts to find one that lasts long enough.
+  const double per_benchmark =
+      warmup.value_or(0) + repetitions.value_or(1) * 2 * min_time.value_or(kDefaultMinTimeSeconds);
+  if (kBenchmarkCount * per_benchmark > efficiency::kMaxRunSeconds) {
+    BadUsage(absl::StrFormat(
+        "--benchmark_min_time=%g with --benchmark_repetitions=%d --benchmark_min_warmup_time=%g "
+        "would run for %s (%d benchmarks x (warm-up + repetitions x 2 x min time)); allowed: "
+        "about a minute at most (%.0f s): lower one of them",
+        min_time.value_or(kDefaultMinTimeSeconds), repetitions.value_or(1), warmup.value_or(0),
+        efficiency::AboutHowLong(kBenchmarkCount * per_benchmark), kBenchmarkCount,
+        efficiency::kMaxRunSeconds));
+  }
+  std::vector<char*> args(argv, argv + argc);
+  static std::string default_min_time =
+      absl::StrFormat("--benchmark_min_time=%g", kDefaultMinTimeSeconds);
+  if (std::none_of(args.begin() + 1, args.end(), [](const char* arg) {
+        return std::string_view(arg).starts_with("--benchmark_min_time=");
+      })) {
+    args.push_back(default_min_time.data());
+  }
+  args.push_back(nullptr);
+  return args;
 }
 
 }  // namespace
@@ -386,6 +525,9 @@ int main(int argc, char** argv) {
     BadUsage(absl::StrFormat("--benchmark_format=%s is not allowed; allowed: console, json, csv",
                              format));
   }
+  std::vector<char*> args = CheckRunLength(argc, argv);
+  argc = static_cast<int>(args.size()) - 1;
+  argv = args.data();
   // Google Benchmark prints its own complaint about a malformed value and leaves the flag
   // in argv; silence it while parsing, so that the one line below is the whole message.
   const int saved_stderr = dup(STDERR_FILENO);

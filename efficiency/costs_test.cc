@@ -58,6 +58,16 @@ TEST(CostsTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--benchmark_min_time=abc"}, "--benchmark_min_time");
   ExpectRejected(kBinary, {"--benchmark_format=xml"}, "--benchmark_format");
   ExpectRejected(kBinary, {"--json"}, "--json");
+  // Google Benchmark itself aborts on a negative repetition count.
+  ExpectRejected(kBinary, {"--benchmark_repetitions=-1"}, "--benchmark_repetitions");
+  ExpectRejected(kBinary, {"--benchmark_min_time=0"}, "--benchmark_min_time");
+  ExpectRejected(kBinary, {"--benchmark_min_time=1e9"}, "--benchmark_min_time");
+}
+
+// Each flag in its range, but together more than a minute: refused, naming them.
+TEST(CostsTest, RejectsRunsLongerThanAMinute) {
+  ExpectRejected(kBinary, {"--benchmark_min_time=2", "--benchmark_repetitions=20"},
+                 "would run for about");
 }
 
 }  // namespace

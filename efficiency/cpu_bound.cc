@@ -11,6 +11,7 @@
 //
 //   bazel run -c opt //efficiency:cpu_bound
 //   bazel run -c opt //efficiency:cpu_bound -- --iterations=1000000000 --repeats=5 --json
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -24,6 +25,7 @@
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"
 #include "efficiency/results.h"
+#include "efficiency/run_budget.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
@@ -46,13 +48,24 @@ int main(int argc, char** argv) {
   lesson::RequireInRange(FLAGS_jobs, 1, 256);
   lesson::RequireInRange(FLAGS_workers, 1, 64);
   lesson::RequireInRange(FLAGS_repeats, 1, 50);
-  process::InterruptGuard guard;  // Ctrl-C during the processes mode leaves no child behind
 
   const uint64_t iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_iterations));
   const int jobs = absl::GetFlag(FLAGS_jobs);
   const int workers = absl::GetFlag(FLAGS_workers);
   const int repeats = absl::GetFlag(FLAGS_repeats);
   const bool json = lesson::JsonRequested();
+
+  // Each repeat: all the jobs on one thread, then three parallel modes spreading them over
+  // at most min(workers, jobs, cores) cores. Refuse what would take more than a minute.
+  const double parallel = std::min({workers, jobs, efficiency::UsableCores()});
+  const double serial_seconds = jobs * static_cast<double>(iterations) *
+                                efficiency::kSpinIterationSeconds;
+  efficiency::RequireShortRun(
+      repeats * (serial_seconds * (1 + 3 / parallel) +
+                 std::min(workers, jobs) * (efficiency::kThreadStartSeconds +
+                                            efficiency::kProcessStartSeconds)),
+      FLAGS_iterations, FLAGS_jobs, FLAGS_workers, FLAGS_repeats);
+  process::InterruptGuard guard;  // Ctrl-C during the processes mode leaves no child behind
 
   // The tutorial's run1 and run2: job j spins `iterations` times from its own seed.
   const efficiency::Job job = [iterations](int j) {

@@ -42,5 +42,12 @@ TEST(CpuBoundTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--threads=2"}, "--threads");
 }
 
+// Each flag in its range, but together more than a minute of work: refused, naming them.
+TEST(CpuBoundTest, RejectsRunsLongerThanAMinute) {
+  ExpectRejected(kBinary, {"--iterations=20000000000", "--jobs=256", "--repeats=50"},
+                 "--iterations=20000000000 with --jobs=256");
+  ExpectRejected(kBinary, {"--jobs=256"}, "would run for about");
+}
+
 }  // namespace
 }  // namespace efficiency_test

@@ -10,7 +10,14 @@
 // like each Python interpreter) still reach about 2x. Then the tutorial's lock example
 // runs under it, to show that the GIL does not make `num += i` safe.
 //
-//   bazel run -c opt //efficiency:gil
+// Switch intervals go from 1 us to 1 s. CPython itself refuses 0 ("switch interval must
+// be strictly positive") and keeps the interval in whole microseconds, so 1 us is its
+// smallest; at 0 this lock would hand over at every checkpoint, and the default work would
+// take an hour of hand-overs. Shorter intervals cost more hand-overs: try 10us.
+//
+//   bazel run //efficiency:gil                   (a few seconds, even unoptimised)
+//   bazel run -c opt //efficiency:gil -- --iterations=100000000 --race_iterations=5000000 \
+//       --race_runs=3                            (the README's figures)
 //   bazel run -c opt //efficiency:gil -- --switch_interval=1ms --race_switch_interval=1ms
 #include <algorithm>
 #include <chrono>
@@ -28,26 +35,31 @@
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"
 #include "efficiency/results.h"
+#include "efficiency/run_budget.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
-ABSL_FLAG(int64_t, iterations, 100'000'000, "loop iterations per job");
+ABSL_FLAG(int64_t, iterations, 20'000'000, "loop iterations per job");
 ABSL_FLAG(int, jobs, 2, "jobs (the tutorial's run1 and run2)");
 ABSL_FLAG(int, workers, 2, "threads / processes in the parallel modes");
 ABSL_FLAG(int, repeats, 3, "runs of each mode; the table shows the median and the spread");
 ABSL_FLAG(absl::Duration, switch_interval, absl::Milliseconds(5),
           "how long a waiting thread lets the holder run before asking it to let go "
-          "(CPython: sys.getswitchinterval() = 5 ms)");
-ABSL_FLAG(int64_t, race_iterations, 5'000'000,
+          "(CPython: sys.getswitchinterval() = 5 ms); 1us to 1s, as CPython allows");
+ABSL_FLAG(int64_t, race_iterations, 2'000'000,
           "iterations of the tutorial's `num += i; num -= i` loop per thread (the tutorial has "
-          "1,000,000; here they take only a few ms, so a few switch intervals)");
-ABSL_FLAG(int, race_runs, 3, "runs of each race variant (the tutorial shows two outputs)");
+          "1,000,000; here that takes only a few ms, so a few switch intervals)");
+ABSL_FLAG(int, race_runs, 2, "runs of each race variant (the tutorial shows two outputs)");
 ABSL_FLAG(absl::Duration, race_switch_interval, absl::Microseconds(300),
           "switch interval for the race: CPython 3.11 runs this loop ~17x slower than this "
           "emulation (measured: 55 ms vs 3.3 ms per 1,000,000 iterations), so 300us here lets "
-          "about as many iterations run between switches as CPython's 5 ms");
+          "about as many iterations run between switches as CPython's 5 ms; 1us to 1s");
 
 namespace {
+
+// One iteration of the race loop in one thread (two updates, three or four checkpoints),
+// unoptimised: ~25 ns measured; doubled for the hand-overs of short intervals (below).
+constexpr double kRaceIterationSeconds = 50e-9;
 
 struct RaceVariant {
   const char* name;
@@ -75,11 +87,11 @@ int main(int argc, char** argv) {
   lesson::RequireInRange(FLAGS_jobs, 1, 256);
   lesson::RequireInRange(FLAGS_workers, 1, 64);
   lesson::RequireInRange(FLAGS_repeats, 1, 50);
-  lesson::RequireInRange(FLAGS_switch_interval, absl::ZeroDuration(), absl::Seconds(1));
+  // 1 us: CPython's smallest switch interval (see the top of this file).
+  lesson::RequireInRange(FLAGS_switch_interval, absl::Microseconds(1), absl::Seconds(1));
   lesson::RequireInRange(FLAGS_race_iterations, int64_t{1}, int64_t{1'000'000'000});
   lesson::RequireInRange(FLAGS_race_runs, 1, 20);
-  lesson::RequireInRange(FLAGS_race_switch_interval, absl::ZeroDuration(), absl::Seconds(1));
-  process::InterruptGuard guard;
+  lesson::RequireInRange(FLAGS_race_switch_interval, absl::Microseconds(1), absl::Seconds(1));
 
   const uint64_t iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_iterations));
   const int jobs = absl::GetFlag(FLAGS_jobs);
@@ -92,6 +104,26 @@ int main(int argc, char** argv) {
   const std::chrono::nanoseconds race_interval =
       absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_race_switch_interval));
   const bool json = lesson::JsonRequested();
+
+  // Refuse what would take more than a minute. Each repeat: single (all jobs under the
+  // lock), threads (taking turns: at worst about 2x single, when the interval is so short
+  // that half the time goes to hand-overs, see interpreter_lock.h), processes (each with
+  // its own lock, on min(workers, jobs, cores) cores) and threads without the lock. Then
+  // the race: 3 variants x race_runs runs x 2 threads.
+  const double parallel = std::min({workers, jobs, efficiency::UsableCores()});
+  const double gil_seconds =
+      jobs * static_cast<double>(iterations) * efficiency::kGilIterationSeconds;
+  const double spin_seconds =
+      jobs * static_cast<double>(iterations) * efficiency::kSpinIterationSeconds;
+  efficiency::RequireShortRun(
+      repeats * (gil_seconds * (1 + 2 + 1 / parallel) + spin_seconds / parallel +
+                 std::min(workers, jobs) * (2 * efficiency::kThreadStartSeconds +
+                                            efficiency::kProcessStartSeconds)) +
+          race_runs * 3 * 2 * static_cast<double>(race_iterations) * kRaceIterationSeconds,
+      FLAGS_iterations, FLAGS_jobs, FLAGS_workers, FLAGS_repeats, FLAGS_race_iterations,
+      FLAGS_race_runs);
+  process::InterruptGuard guard;
+
   const uint64_t expected = efficiency::ExpectedTotal(jobs, iterations);
 
   // A Python thread running run1: it holds the GIL while it executes and checks for a
@@ -174,8 +206,10 @@ int main(int argc, char** argv) {
     int max_holders = 0;
     for (int run = 1; run <= race_runs; ++run) {
       efficiency::EmulatedGil gil(race_interval);
-      const efficiency::RaceResult race = efficiency::RunTutorialRace(
+      const absl::StatusOr<efficiency::RaceResult> raced = efficiency::RunTutorialRace(
           gil, 2, race_iterations, variant.points, variant.with_lock);
+      if (!raced.ok()) efficiency::ExitWithError("gil", raced.status());
+      const efficiency::RaceResult& race = *raced;
       max_holders = std::max(max_holders, gil.max_holders());
       if (!json) {
         lesson::Print("    run %d: num = %-12d %-13s (%d switches, %d between a read and its "

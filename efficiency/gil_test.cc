@@ -10,11 +10,12 @@ namespace {
 constexpr char kBinary[] = "efficiency/gil";
 
 // The modes under the emulated GIL, the instrumented count, and the three race variants:
-// the lock and the statement-only switches always end at 0.
+// the lock and the statement-only switches always end at 0. A 1 us race interval (the
+// shortest allowed) makes the GIL change hands often during 100,000 iterations.
 TEST(GilTest, JsonFollowsTheContract) {
   JsonValue json = RunJson(kBinary, {"--iterations=200000", "--repeats=1",
-                                     "--switch_interval=1ms", "--race_iterations=300",
-                                     "--race_runs=2", "--race_switch_interval=0"});
+                                     "--switch_interval=1ms", "--race_iterations=100000",
+                                     "--race_runs=2", "--race_switch_interval=1us"});
   ExpectContract(json, "gil", {"single", "threads", "processes", "threads_without_gil"});
   const JsonValue& details = json.at("details");
   EXPECT_EQ(details.at("threads_max_holders").number(), 1);
@@ -48,11 +49,21 @@ TEST(GilTest, PrintsRaceAndNotice) {
 TEST(GilTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--switch_interval=2s"}, "--switch_interval");
   ExpectRejected(kBinary, {"--switch_interval=-1ms"}, "--switch_interval");
+  // CPython refuses a zero interval too; here it would hand over at every checkpoint.
+  ExpectRejected(kBinary, {"--switch_interval=0"}, "--switch_interval");
+  ExpectRejected(kBinary, {"--race_switch_interval=0"}, "--race_switch_interval");
   ExpectRejected(kBinary, {"--switch_interval=soon"}, "--switch_interval");
   ExpectRejected(kBinary, {"--race_iterations=0"}, "--race_iterations");
   ExpectRejected(kBinary, {"--race_runs=0"}, "--race_runs");
   ExpectRejected(kBinary, {"--race_switch_interval=5s"}, "--race_switch_interval");
   ExpectRejected(kBinary, {"--workers=100"}, "--workers");
+}
+
+// Each flag in its range, but together more than a minute of work: refused, naming them.
+TEST(GilTest, RejectsRunsLongerThanAMinute) {
+  ExpectRejected(kBinary, {"--iterations=20000000000"}, "--iterations=20000000000 with --jobs=2");
+  ExpectRejected(kBinary, {"--race_iterations=1000000000", "--race_runs=20"},
+                 "--race_iterations");
 }
 
 }  // namespace

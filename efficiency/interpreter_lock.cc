@@ -1,9 +1,13 @@
 #include "efficiency/interpreter_lock.h"
 
 #include <algorithm>
+#include <system_error>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
+#include "efficiency/thread_errors.h"
 #include "efficiency/work.h"
 
 namespace efficiency {
@@ -92,8 +96,8 @@ uint64_t SpinHoldingGil(EmulatedGil& gil, uint64_t iterations, uint64_t state) {
   return state;
 }
 
-RaceResult RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
-                           SwitchPoints points, bool with_lock) {
+absl::StatusOr<RaceResult> RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
+                                           SwitchPoints points, bool with_lock) {
   long num = 0;  // the tutorial's global; only ever touched while holding `gil`
   GilAwareMutex lock(gil);
   std::atomic<int64_t> mid_update{0};
@@ -124,12 +128,21 @@ RaceResult RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
   // first one cannot finish its loop before the others have even started.
   gil.Acquire();
   const int64_t switches_before = gil.switches();
+  absl::Status start_error;
   {
     std::vector<std::jthread> workers;
-    for (int t = 0; t < threads; ++t) workers.emplace_back(run);
-    while (gil.waiting() < threads) std::this_thread::sleep_for(std::chrono::microseconds(50));
-    gil.Release();
-  }
+    try {
+      for (int t = 0; t < threads; ++t) workers.emplace_back(run);
+    } catch (const std::system_error& error) {
+      start_error = ThreadStartError(
+          absl::StrFormat("could not create thread %d of %d", workers.size() + 1, threads), error);
+    }
+    while (start_error.ok() && gil.waiting() < threads) {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    gil.Release();  // also when a thread failed: the started ones must be able to finish
+  }  // joins the workers
+  if (!start_error.ok()) return start_error;
   // Not counting the hand-over from this thread to the first worker.
   return RaceResult{num, gil.switches() - switches_before - 1, mid_update.load()};
 }

@@ -139,15 +139,20 @@ TEST(EmulatedGilTest, SwitchOnlyBetweenStatementsLosesNothing) {
 TEST(RunTutorialRaceTest, LockAndStatementSwitchesKeepZero) {
   {
     EmulatedGil gil(nanoseconds(0));
-    RaceResult r = RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/true);
+    absl::StatusOr<RaceResult> race =
+        RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/true);
+    ASSERT_TRUE(race.ok()) << race.status();
+    const RaceResult& r = *race;
     EXPECT_EQ(r.num, 0);
     EXPECT_GT(r.switches, 0);
     EXPECT_EQ(gil.max_holders(), 1);
   }
   {
     EmulatedGil gil(nanoseconds(0));
-    RaceResult r =
+    absl::StatusOr<RaceResult> race =
         RunTutorialRace(gil, 2, 300, SwitchPoints::kBetweenStatements, /*with_lock=*/false);
+    ASSERT_TRUE(race.ok()) << race.status();
+    const RaceResult& r = *race;
     EXPECT_EQ(r.num, 0);
     EXPECT_GT(r.switches, 0);
     EXPECT_EQ(r.switches_mid_update, 0);
@@ -160,7 +165,10 @@ TEST(RunTutorialRaceTest, LockAndStatementSwitchesKeepZero) {
 // LosesIncrements above shows the loss itself).
 TEST(RunTutorialRaceTest, SwitchesFallBetweenReadAndWrite) {
   EmulatedGil gil(nanoseconds(0));
-  RaceResult r = RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/false);
+  absl::StatusOr<RaceResult> race =
+      RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/false);
+  ASSERT_TRUE(race.ok()) << race.status();
+  const RaceResult& r = *race;
   EXPECT_GT(r.switches_mid_update, 0);
   EXPECT_GE(r.switches, r.switches_mid_update);
   EXPECT_EQ(gil.max_holders(), 1);

@@ -12,6 +12,7 @@
 //
 //   bazel run -c opt //efficiency:io_bound
 //   bazel run -c opt //efficiency:io_bound -- --workers=1000
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -30,6 +31,7 @@
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"
 #include "efficiency/results.h"
+#include "efficiency/run_budget.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
@@ -76,7 +78,6 @@ int main(int argc, char** argv) {
   lesson::RequireInRange(FLAGS_workers, 1, 4000);
   lesson::RequireInRange(FLAGS_single_max_jobs, 1, 4000);
   lesson::RequireInRange(FLAGS_repeats, 1, 50);
-  process::InterruptGuard guard;
 
   const std::chrono::nanoseconds each = absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_sleep));
   const int sleeps = absl::GetFlag(FLAGS_sleeps_per_job);
@@ -84,6 +85,17 @@ int main(int argc, char** argv) {
   const int single_jobs = std::min(workers, absl::GetFlag(FLAGS_single_max_jobs));
   const int repeats = absl::GetFlag(FLAGS_repeats);
   const bool json = lesson::JsonRequested();
+
+  // Refuse what would take more than a minute. Each repeat: single sleeps single_jobs
+  // jobs one after the other; threads, processes and coroutines each take one job's
+  // sleeps plus starting their workers; every mode and the idle baseline run in a child.
+  const double one_job = sleeps * absl::ToDoubleSeconds(absl::GetFlag(FLAGS_sleep));
+  efficiency::RequireShortRun(
+      repeats * (single_jobs * one_job + 3 * one_job +
+                 workers * (efficiency::kThreadStartSeconds + efficiency::kProcessStartSeconds) +
+                 5 * efficiency::kProcessStartSeconds),
+      FLAGS_sleep, FLAGS_sleeps_per_job, FLAGS_workers, FLAGS_single_max_jobs, FLAGS_repeats);
+  process::InterruptGuard guard;
 
   const efficiency::Job job = [=](int j) { return SleepyJob(j, sleeps, each); };
   const efficiency::AsyncJob async_job = [=](int j) { return AsyncSleepyJob(j, sleeps, each); };
@@ -147,7 +159,6 @@ int main(int argc, char** argv) {
   constexpr int kMinWorkersForMemoryPerWorker = 100;
   results.SetMemoryBaseline(idle_peak, {"threads", "coroutines"}, kMinWorkersForMemoryPerWorker);
   results.RecordLoadAfter();
-  const double one_job = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_sleep)) * sleeps;
   results.extra()
       .Set("one_job_seconds", one_job)
       .Set("single_measured_jobs", single_jobs)

@@ -59,5 +59,11 @@ TEST(IoBoundTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--single_max_jobs=0"}, "--single_max_jobs");
 }
 
+// Each flag in its range, but together more than a minute of sleeping: refused.
+TEST(IoBoundTest, RejectsRunsLongerThanAMinute) {
+  ExpectRejected(kBinary, {"--sleep=10s", "--sleeps_per_job=100"}, "--sleep=10s with");
+  ExpectRejected(kBinary, {"--workers=4000", "--repeats=50"}, "would run for about");
+}
+
 }  // namespace
 }  // namespace efficiency_test

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "efficiency/thread_errors.h"
 #include "oneapi/tbb/blocked_range.h"
 #include "oneapi/tbb/parallel_for.h"
 #include "oneapi/tbb/task_arena.h"
@@ -55,8 +56,8 @@ absl::StatusOr<uint64_t> RunOnThreads(int jobs, int workers, const Job& job) {
   } catch (const std::system_error& error) {
     const size_t started = threads.size();
     threads.clear();  // joins the ones that started
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "could not create thread %d of %d: %s", started + 1, started_wanted, error.what()));
+    return ThreadStartError(
+        absl::StrFormat("could not create thread %d of %d", started + 1, started_wanted), error);
   }
   threads.clear();  // join all
   uint64_t total = 0;
@@ -123,29 +124,37 @@ absl::StatusOr<uint64_t> RunOnProcesses(int jobs, int workers, const Job& job) {
 absl::StatusOr<uint64_t> RunTbbParallelFor(int jobs, int workers, const Job& job) {
   if (absl::Status s = CheckCounts(jobs, workers); !s.ok()) return s;
   std::atomic<uint64_t> total{0};
-  tbb::task_arena arena(workers);
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<int>(0, jobs, /*grainsize=*/1),
-                      [&](const tbb::blocked_range<int>& range) {
-                        uint64_t sum = 0;
-                        for (int j = range.begin(); j != range.end(); ++j) sum += job(j);
-                        total.fetch_add(sum, std::memory_order_relaxed);
-                      });
-  });
+  try {
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<int>(0, jobs, /*grainsize=*/1),
+                        [&](const tbb::blocked_range<int>& range) {
+                          uint64_t sum = 0;
+                          for (int j = range.begin(); j != range.end(); ++j) sum += job(j);
+                          total.fetch_add(sum, std::memory_order_relaxed);
+                        });
+    });
+  } catch (const std::exception& error) {  // oneTBB could not start its worker threads
+    return ThreadStartError("tbb::parallel_for", error);
+  }
   return total.load();
 }
 
 absl::StatusOr<uint64_t> RunTbbTaskGroup(int jobs, int workers, const Job& job) {
   if (absl::Status s = CheckCounts(jobs, workers); !s.ok()) return s;
   std::atomic<uint64_t> total{0};
-  tbb::task_arena arena(workers);
-  arena.execute([&] {
-    tbb::task_group group;
-    for (int j = 0; j < jobs; ++j) {
-      group.run([&, j] { total.fetch_add(job(j), std::memory_order_relaxed); });
-    }
-    group.wait();
-  });
+  try {
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      tbb::task_group group;
+      for (int j = 0; j < jobs; ++j) {
+        group.run([&, j] { total.fetch_add(job(j), std::memory_order_relaxed); });
+      }
+      group.wait();
+    });
+  } catch (const std::exception& error) {  // oneTBB could not start its worker threads
+    return ThreadStartError("tbb::task_group", error);
+  }
   return total.load();
 }
 

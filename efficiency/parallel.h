@@ -16,9 +16,11 @@
 // workers are started. The TBB modes hand the jobs to TBB's scheduler, which balances
 // them over at most `workers` threads (a tbb::task_arena of that concurrency).
 //
-// Errors are values: a thread or process that cannot be created (EAGAIN, process limit)
-// gives ResourceExhausted after everything already started has been joined; a child
-// process that fails gives Internal. Nothing is left running when a function returns.
+// Errors are values: a thread or process that cannot be created (EAGAIN: the user's
+// process limit RLIMIT_NPROC, which counts threads too, or the system's) gives
+// ResourceExhausted naming that limit, after everything already started has been joined
+// (thread_errors.h; for processes, process::Process::Start()); a child process that fails
+// gives Internal. Nothing is left running when a function returns.
 #ifndef EFFICIENCY_PARALLEL_H_
 #define EFFICIENCY_PARALLEL_H_
 

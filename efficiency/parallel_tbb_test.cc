@@ -1,9 +1,18 @@
 // The TBB modes, in their own test: this machine's oneTBB is not built with
 // ThreadSanitizer, which therefore cannot see TBB's own synchronisation (task spawn ->
 // task run) and reports false races on data handed to a task. Tagged "no_tsan".
+//
+// The process-limit case drops root to "nobody" (RLIMIT_NPROC does not bind root); the
+// sandbox's user namespace maps only uid 0, hence also the "no-sandbox" tag.
+#include <grp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <tuple>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "efficiency/parallel.h"
 #include "efficiency/work.h"
 #include "gtest/gtest.h"
@@ -22,6 +31,35 @@ TEST(ParallelTbbTest, EveryModeComputesTheSameTotal) {
     EXPECT_EQ(RunTbbParallelFor(jobs, workers, job).value(), expected) << jobs << "/" << workers;
     EXPECT_EQ(RunTbbTaskGroup(jobs, workers, job).value(), expected) << jobs << "/" << workers;
   }
+}
+
+using TbbMode = absl::StatusOr<uint64_t> (*)(int jobs, int workers, const Job& job);
+
+// In a death-test child: an unprivileged user with a zero process limit, so oneTBB cannot
+// start its worker threads. Prints what `mode` returned; exits 0 if it was
+// ResourceExhausted.
+[[noreturn]] void TbbUnderAZeroProcessLimit(TbbMode mode) {
+  if (getuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
+    _exit(3);
+  }
+  const rlimit none{0, 0};
+  if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(4);
+  const Job job = [](int j) { return Spin(1000, JobSeed(j)); };
+  const absl::Status status = mode(100, 2, job).status();
+  std::fprintf(stderr, "%s\n", status.ToString().c_str());
+  _exit(absl::IsResourceExhausted(status) ? 0 : 1);
+}
+
+// oneTBB throws when pthread_create fails; the modes turn that into an error naming the
+// limit instead of letting it end the program with an abort. Each mode runs in a fresh
+// child ("threadsafe" death tests re-execute the test binary): once oneTBB has failed to
+// start workers, later calls in the same process run on the calling thread alone.
+TEST(ParallelTbbDeathTest, ThreadLimitIsAnErrorNamingIt) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(TbbUnderAZeroProcessLimit(&RunTbbParallelFor), testing::ExitedWithCode(0),
+              "RESOURCE_EXHAUSTED: tbb::parallel_for: .*RLIMIT_NPROC");
+  EXPECT_EXIT(TbbUnderAZeroProcessLimit(&RunTbbTaskGroup), testing::ExitedWithCode(0),
+              "RESOURCE_EXHAUSTED: tbb::task_group: .*RLIMIT_NPROC");
 }
 
 }  // namespace

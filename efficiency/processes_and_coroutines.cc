@@ -41,6 +41,7 @@
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"
 #include "efficiency/results.h"
+#include "efficiency/run_budget.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
@@ -52,7 +53,8 @@ ABSL_FLAG(int, processes, 0, "P for processes_coroutines (0: one per usable core
 ABSL_FLAG(int, single_max_jobs, 10,
           "the single mode runs at most this many jobs and scales its time up to --jobs");
 ABSL_FLAG(absl::Duration, switch_interval, absl::Milliseconds(5),
-          "switch interval of the emulated GIL in threads_gil");
+          "switch interval of the emulated GIL in threads_gil (CPython: 5 ms); 1us to 1s, as "
+          "CPython allows");
 ABSL_FLAG(int, repeats, 3, "runs of each mode; the table shows the median and the spread");
 
 namespace {
@@ -108,9 +110,10 @@ int main(int argc, char** argv) {
   lesson::RequireInRange(FLAGS_rounds, 1, 100);
   lesson::RequireInRange(FLAGS_processes, 0, 64);
   lesson::RequireInRange(FLAGS_single_max_jobs, 1, 4000);
-  lesson::RequireInRange(FLAGS_switch_interval, absl::ZeroDuration(), absl::Seconds(1));
+  // CPython refuses a zero switch interval and counts it in whole microseconds (see
+  // //efficiency:gil); at zero the emulated lock would change hands at every checkpoint.
+  lesson::RequireInRange(FLAGS_switch_interval, absl::Microseconds(1), absl::Seconds(1));
   lesson::RequireInRange(FLAGS_repeats, 1, 50);
-  process::InterruptGuard guard;
 
   const int jobs = absl::GetFlag(FLAGS_jobs);
   const Shape shape{absl::GetFlag(FLAGS_rounds),
@@ -123,6 +126,24 @@ int main(int argc, char** argv) {
       absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_switch_interval));
   const int repeats = absl::GetFlag(FLAGS_repeats);
   const bool json = lesson::JsonRequested();
+
+  // Refuse what would take more than a minute. Per job: `rounds` x (computing + waiting).
+  // Each repeat: single (single_jobs jobs one after the other); coroutines (all computing
+  // on one core, the waits overlapped); threads (computing on every core); threads_gil
+  // (computing taking turns, at worst 2x for hand-overs, see //efficiency:gil);
+  // processes_coroutines (computing on P cores); plus starting the threads and processes.
+  const double compute = shape.rounds * static_cast<double>(shape.cpu_iterations) *
+                         efficiency::kSpinIterationSeconds;  // one job's computing
+  const double wait = shape.rounds * absl::ToDoubleSeconds(absl::GetFlag(FLAGS_wait));
+  const double cores = efficiency::UsableCores();
+  efficiency::RequireShortRun(
+      repeats * (single_jobs * (compute + wait) + jobs * compute * (1 + 1 / cores + 2) +
+                 jobs * compute / std::min<double>(processes, cores) + 4 * wait +
+                 2 * jobs * efficiency::kThreadStartSeconds +
+                 processes * efficiency::kProcessStartSeconds),
+      FLAGS_jobs, FLAGS_cpu_iterations, FLAGS_wait, FLAGS_rounds, FLAGS_processes,
+      FLAGS_single_max_jobs, FLAGS_repeats);
+  process::InterruptGuard guard;
 
   const uint64_t per_job_iterations = shape.cpu_iterations * static_cast<uint64_t>(shape.rounds);
   const uint64_t expected = efficiency::ExpectedTotal(jobs, per_job_iterations);

@@ -38,5 +38,12 @@ TEST(ProcessesAndCoroutinesTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--rounds=0"}, "--rounds");
 }
 
+// A zero switch interval (CPython refuses it too) and runs of more than a minute.
+TEST(ProcessesAndCoroutinesTest, RejectsZeroIntervalAndLongRuns) {
+  ExpectRejected(kBinary, {"--switch_interval=0"}, "--switch_interval");
+  ExpectRejected(kBinary, {"--wait=10s", "--rounds=100"}, "--jobs=100 with");
+  ExpectRejected(kBinary, {"--jobs=4000", "--cpu_iterations=1000000000"}, "--jobs=4000 with");
+}
+
 }  // namespace
 }  // namespace efficiency_test

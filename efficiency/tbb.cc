@@ -11,6 +11,7 @@
 //
 //   bazel run -c opt //efficiency:tbb
 //   bazel run -c opt //efficiency:tbb -- --items=5000 --item_iterations=5000
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"
 #include "efficiency/results.h"
+#include "efficiency/run_budget.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
@@ -44,7 +46,6 @@ int main(int argc, char** argv) {
   lesson::RequireInRange(FLAGS_items, 1, 10'000);
   lesson::RequireInRange(FLAGS_item_iterations, int64_t{1}, int64_t{100'000'000});
   lesson::RequireInRange(FLAGS_repeats, 1, 50);
-  process::InterruptGuard guard;
 
   const uint64_t iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_iterations));
   const int jobs = absl::GetFlag(FLAGS_jobs);
@@ -53,6 +54,24 @@ int main(int argc, char** argv) {
   const uint64_t item_iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_item_iterations));
   const int repeats = absl::GetFlag(FLAGS_repeats);
   const bool json = lesson::JsonRequested();
+
+  // Refuse what would take more than a minute. Each repeat: part 1 runs the jobs on one
+  // thread, then four ways on min(workers, jobs, cores) cores; part 2 runs the items on one
+  // thread, on a thread each (all cores, plus creating every thread), and three ways on
+  // min(workers, items, cores) cores.
+  const int cores = efficiency::UsableCores();
+  const double part1_seconds = jobs * static_cast<double>(iterations) * efficiency::kSpinIterationSeconds;
+  const double part2_seconds =
+      items * static_cast<double>(item_iterations) * efficiency::kSpinIterationSeconds;
+  efficiency::RequireShortRun(
+      repeats * (part1_seconds * (1 + 4.0 / std::min({workers, jobs, cores})) +
+                 part2_seconds * (1 + 1.0 / std::min(items, cores) +
+                          3.0 / std::min({workers, items, cores})) +
+                 items * efficiency::kThreadStartSeconds +
+                 std::min(workers, jobs) * efficiency::kProcessStartSeconds),
+      FLAGS_iterations, FLAGS_jobs, FLAGS_items, FLAGS_item_iterations, FLAGS_workers,
+      FLAGS_repeats);
+  process::InterruptGuard guard;
 
   const efficiency::Job job = [iterations](int j) {
     return efficiency::Spin(iterations, efficiency::JobSeed(j));

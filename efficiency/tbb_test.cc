@@ -28,5 +28,12 @@ TEST(TbbTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--jobs=0"}, "--jobs");
 }
 
+// Each flag in its range, but together more than a minute of work: refused.
+TEST(TbbTest, RejectsRunsLongerThanAMinute) {
+  ExpectRejected(kBinary, {"--iterations=10000000000", "--jobs=1024"},
+                 "--iterations=10000000000 with --jobs=1024");
+  ExpectRejected(kBinary, {"--items=10000", "--item_iterations=100000000"}, "--items=10000");
+}
+
 }  // namespace
 }  // namespace efficiency_test
