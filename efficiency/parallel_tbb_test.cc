@@ -2,10 +2,8 @@
 // ThreadSanitizer, which therefore cannot see TBB's own synchronisation (task spawn ->
 // task run) and reports false races on data handed to a task. Tagged "no_tsan".
 //
-// The process-limit case drops root to "nobody" (RLIMIT_NPROC does not bind root); the
-// sandbox's user namespace maps only uid 0, hence also the "no-sandbox" tag.
-#include <grp.h>
-#include <sys/resource.h>
+// The process-limit case forbids new threads (lesson::testing::ForbidNewTasks), hence also
+// the "no-sandbox" tag.
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/process_limit_testing.h"
 #include "efficiency/parallel.h"
 #include "efficiency/work.h"
 #include "gtest/gtest.h"
@@ -39,11 +38,7 @@ using TbbMode = absl::StatusOr<uint64_t> (*)(int jobs, int workers, const Job& j
 // start its worker threads. Prints what `mode` returned; exits 0 if it was
 // ResourceExhausted.
 [[noreturn]] void TbbUnderAZeroProcessLimit(TbbMode mode) {
-  if (getuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
-    _exit(3);
-  }
-  const rlimit none{0, 0};
-  if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(4);
+  lesson::testing::ForbidNewTasks();
   const Job job = [](int j) { return Spin(1000, JobSeed(j)); };
   const absl::Status status = mode(100, 2, job).status();
   std::fprintf(stderr, "%s\n", status.ToString().c_str());

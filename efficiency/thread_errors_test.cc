@@ -1,22 +1,18 @@
 // ThreadStartError, and the experiments' modes under a process limit they cannot meet.
 //
-// RLIMIT_NPROC does not apply to root, so when run as root the death-test child first
-// becomes the unprivileged user "nobody" (65534). Bazel's sandbox maps only uid 0 into
-// its user namespace, where that is impossible: hence this test's "no-sandbox" tag.
+// The death-test children may create no thread or process (lesson::testing::ForbidNewTasks,
+// which needs this test's "no-sandbox" tag).
 #include "efficiency/thread_errors.h"
 
-#include <grp.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 #include <system_error>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/process_limit_testing.h"
 #include "efficiency/interpreter_lock.h"
 #include "efficiency/parallel.h"
 #include "efficiency/work.h"
@@ -52,19 +48,11 @@ TEST(ThreadStartErrorTest, OtherErrorsAreInternal) {
   EXPECT_EQ(s.message(), "job: boom");
 }
 
-// In a death-test child: becomes an unprivileged user with a zero process limit (so no
-// thread or process can be created), runs `run`, prints its status on stderr and exits 0
-// if it is ResourceExhausted.
+// In a death-test child: forbids new threads and processes, runs `run`, prints its status
+// on stderr and exits 0 if it is ResourceExhausted.
 template <typename Run>
 [[noreturn]] void UnderAZeroProcessLimit(Run run) {
-  if (getuid() == 0) {
-    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
-      std::fprintf(stderr, "cannot become an unprivileged user: %s\n", std::strerror(errno));
-      _exit(3);
-    }
-  }
-  const rlimit none{0, 0};
-  if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(4);
+  lesson::testing::ForbidNewTasks();
   const absl::Status status = run();
   std::fprintf(stderr, "%s\n", status.ToString().c_str());
   _exit(absl::IsResourceExhausted(status) ? 0 : 1);

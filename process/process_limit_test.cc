@@ -1,33 +1,22 @@
 // Start() under a process limit: fork() fails with EAGAIN and Start() says so.
 //
-// RLIMIT_NPROC does not apply to root, so when run as root the death-test child first
-// becomes the unprivileged user "nobody" (65534). Bazel's sandbox maps only uid 0 into
-// its user namespace, where that is impossible: hence this test's "no-sandbox" tag.
-#include <grp.h>
-#include <sys/resource.h>
+// The death-test child may create no process (lesson::testing::ForbidNewTasks, which needs
+// this test's "no-sandbox" tag).
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
+#include "common/process_limit_testing.h"
 #include "gtest/gtest.h"
 #include "process/process.h"
 
 namespace process {
 namespace {
 
-// In a death-test child: sets a zero process limit, then tries to start a Process.
+// In a death-test child: forbids new processes, then tries to start a Process.
 // Prints Start()'s status on stderr; exits 0 if it is the expected error.
 [[noreturn]] void StartUnderAZeroProcessLimit() {
-  if (getuid() == 0) {
-    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
-      std::fprintf(stderr, "cannot become an unprivileged user: %s\n", std::strerror(errno));
-      _exit(3);
-    }
-  }
-  const rlimit none{0, 0};
-  if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(4);
+  lesson::testing::ForbidNewTasks();
   Process p([] {});
   const absl::Status status = p.Start();
   std::fprintf(stderr, "%s\n", status.ToString().c_str());
