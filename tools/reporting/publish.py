@@ -31,7 +31,7 @@ def headline(machine, selected, outcomes, chart_available):
     """The Markdown that goes between the markers."""
     facts = dict(machine)
     lines = [f"Measured on {facts.get('date', '?')}: {facts.get('CPU', '?')}, "
-             f"{facts.get('cores', '?')} cores; {facts.get('compiler', '?')}, "
+             f"cores: {facts.get('cores', '?')}; {facts.get('compiler', '?')}, "
              "`bazel build -c opt`; "
              f"{facts.get('CPython', '?').split(' (')[0]}. "
              f"Load average at the start: {facts.get('load average at start', '?')}.", ""]
