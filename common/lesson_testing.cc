@@ -47,14 +47,20 @@ std::string LiveOutput(const std::string& stdout_text) {
 }
 
 void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag) {
-  ProgramResult r = RunLesson(lesson_path, {bad_flag});
-  const std::string flag_name = bad_flag.substr(0, bad_flag.find('='));
-  EXPECT_EQ(r.exit_code, 2) << bad_flag << "\nstderr: " << r.stderr_text;
-  EXPECT_EQ(r.stdout_text, "") << bad_flag;
-  EXPECT_NE(r.stderr_text.find(flag_name), std::string::npos) << bad_flag << ": " << r.stderr_text;
+  ExpectRejected(lesson_path, {bad_flag}, bad_flag.substr(0, bad_flag.find('=')));
+}
+
+void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>& flags,
+                    std::string_view flag_name, const RunOptions& options) {
+  const ProgramResult r = RunLesson(lesson_path, flags, options);
+  const std::string command_line = ::testing::PrintToString(flags);
+  EXPECT_EQ(r.exit_code, 2) << command_line << "\nstderr: " << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "") << command_line;
+  EXPECT_NE(r.stderr_text.find(flag_name), std::string::npos)
+      << command_line << ": " << r.stderr_text;
   EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1)
-      << bad_flag << ": " << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0) << bad_flag;
+      << command_line << ": " << r.stderr_text;
+  EXPECT_EQ(r.leftover_processes, 0) << command_line;
 }
 
 }  // namespace lesson::testing

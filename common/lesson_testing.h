@@ -43,6 +43,11 @@ std::string LiveOutput(const std::string& stdout_text);
 // the flag, and nothing left running. (GoogleTest expectations.)
 void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag);
 
+// The same for a command line of several flags that together make no sense: the one line
+// on stderr must name `flag_name` ("--iterations").
+void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>& flags,
+                    std::string_view flag_name, const RunOptions& options = {});
+
 }  // namespace lesson::testing
 
 #endif  // COMMON_LESSON_TESTING_H_

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/time/time.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -10,12 +11,18 @@ namespace efficiency_test {
 
 using testing::HasSubstr;
 
-lesson::ProgramResult RunExperiment(const std::string& binary, std::vector<std::string> flags) {
-  std::vector<std::string> argv = {lesson::RunfilePath(binary)};
-  argv.insert(argv.end(), flags.begin(), flags.end());
+namespace {
+
+lesson::RunOptions Options() {
   lesson::RunOptions options;
   options.timeout = absl::Seconds(240);  // sanitizer builds are slow; nothing should hang
-  return lesson::RunProgram(argv, options);
+  return options;
+}
+
+}  // namespace
+
+lesson::ProgramResult RunExperiment(const std::string& binary, std::vector<std::string> flags) {
+  return lesson::testing::RunLesson(binary, flags, Options());
 }
 
 JsonValue RunJson(const std::string& binary, std::vector<std::string> flags) {
@@ -72,12 +79,7 @@ void ExpectContract(const JsonValue& json, const std::string& experiment,
 
 void ExpectRejected(const std::string& binary, std::vector<std::string> flags,
                     const std::string& flag_name) {
-  lesson::ProgramResult r = RunExperiment(binary, flags);
-  EXPECT_EQ(r.exit_code, 2) << testing::PrintToString(flags) << "\n" << r.stderr_text;
-  EXPECT_THAT(r.stderr_text, HasSubstr(flag_name));
-  EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1) << r.stderr_text;
-  EXPECT_EQ(r.stdout_text, "");
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::testing::ExpectRejected(binary, flags, flag_name, Options());
 }
 
 }  // namespace efficiency_test
