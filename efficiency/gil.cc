@@ -15,9 +15,9 @@
 // smallest; at 0 this lock would hand over at every checkpoint, and the default work would
 // take an hour of hand-overs. Shorter intervals cost more hand-overs: try 10us.
 //
-//   bazel run //efficiency:gil                   (a few seconds, even unoptimised)
-//   bazel run -c opt //efficiency:gil -- --iterations=100000000 --race_iterations=5000000 \
-//       --race_runs=3                            (the README's figures)
+//   bazel run //efficiency:gil          (a few seconds, even unoptimised)
+//   bazel run -c opt //efficiency:gil -- --iterations=100000000 --race_iterations=5000000 --race_runs=3
+//                                       (the work of the README's figures)
 //   bazel run -c opt //efficiency:gil -- --switch_interval=1ms --race_switch_interval=1ms
 #include <algorithm>
 #include <chrono>
