@@ -149,9 +149,9 @@ class PromiseBase : public ListNode {
     RecordFrameSize(bytes);
     return ::operator new(bytes);
   }
-  static void operator delete(void* frame, std::size_t bytes) noexcept {
-    ::operator delete(frame, bytes);
-  }
+  // Unsized, like the new above: GCC 12 at -O1 warns that a sized delete does not match an
+  // unsized new (-Wmismatched-new-delete, a false positive: GCC bug 109224).
+  static void operator delete(void* frame) noexcept { ::operator delete(frame); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }  // lazy
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
