@@ -13,7 +13,12 @@ std::size_t LastTaskFrameSize() { return last_frame_size; }
 
 namespace internal {
 
-void RecordFrameSize(std::size_t bytes) noexcept { last_frame_size = bytes; }
+void* PromiseBase::operator new(std::size_t bytes) {
+  last_frame_size = bytes;
+  return ::operator new(bytes);
+}
+
+void PromiseBase::operator delete(void* frame) noexcept { ::operator delete(frame); }
 
 void PromiseBase::AddWaiter(Waiter* waiter) {
   if (link_ == nullptr) {

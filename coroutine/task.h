@@ -94,8 +94,6 @@ inline void Resume(std::coroutine_handle<> h) {
 // Schedules `h` on the thread's running EventLoop (defined in event_loop.cc).
 void ScheduleOnRunningLoop(std::coroutine_handle<> h);
 
-void RecordFrameSize(std::size_t bytes) noexcept;
-
 class PromiseBase;
 
 // Told when a task the loop runs has finished. Implemented by the awaiters of Future,
@@ -144,14 +142,11 @@ class PromiseBase : public ListNode {
     if (has_fan_out_) delete static_cast<FanOut*>(static_cast<Waiter*>(link_));
   }
 
-  // Frames are allocated here so that their size can be measured.
-  static void* operator new(std::size_t bytes) {
-    RecordFrameSize(bytes);
-    return ::operator new(bytes);
-  }
-  // Unsized, like the new above: GCC 12 at -O1 warns that a sized delete does not match an
-  // unsized new (-Wmismatched-new-delete, a false positive: GCC bug 109224).
-  static void operator delete(void* frame) noexcept { ::operator delete(frame); }
+  // Frames are allocated here so that their size can be measured. Both are defined in
+  // task.cc, not inline: with only the delete inlined, GCC 12 at -O1 takes the pair for a
+  // mismatch (-Wmismatched-new-delete, a false positive).
+  static void* operator new(std::size_t bytes);
+  static void operator delete(void* frame) noexcept;
 
   std::suspend_always initial_suspend() noexcept { return {}; }  // lazy
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
