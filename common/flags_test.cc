@@ -1,5 +1,7 @@
 #include "common/flags.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <stdexcept>
 #include <string>
@@ -40,20 +42,79 @@ TEST(ParseFlagsTest, AcceptsEverySpelling) {
 
 // An unknown flag is one line naming it, and exit status 2.
 TEST(ParseFlagsDeathTest, UnknownFlagExitsTwo) {
-  EXPECT_EXIT(Parse({"--treads=4"}), testing::ExitedWithCode(2),
-              "^lesson_name: unknown flag --treads \\(see --help for the flags\\)\n$");
+  EXPECT_EXIT(Parse({"--zzzz=4"}), testing::ExitedWithCode(2),
+              "^lesson_name: unknown flag --zzzz \\(see --help for the flags\\)\n$");
 }
 
-// A malformed value names the flag, the value and the default.
+// A misspelt flag gets the nearest real one as a suggestion, still on one line.
+TEST(ParseFlagsDeathTest, MisspeltFlagGetsASuggestion) {
+  EXPECT_EXIT(Parse({"--thread=3"}), testing::ExitedWithCode(2),
+              "^lesson_name: unknown flag --thread; did you mean --threads\\? \\(see --help\\)\n$");
+  EXPECT_EXIT(Parse({"--treads=3"}), testing::ExitedWithCode(2), "did you mean --threads\\?");
+  EXPECT_EXIT(Parse({"--interlave=forced"}), testing::ExitedWithCode(2),
+              "did you mean --interleave\\?");
+  EXPECT_EQ(lesson::NearestFlagName("verbos"), "verbose");
+  EXPECT_EQ(lesson::NearestFlagName("completely_different"), "");
+}
+
+// A malformed count says a whole number is needed, with an example, and the default.
 TEST(ParseFlagsDeathTest, MalformedValueExitsTwo) {
   EXPECT_EXIT(Parse({"--threads=four"}), testing::ExitedWithCode(2),
-              "^lesson_name: --threads=four is not a valid value \\(default: 2\\)\n$");
+              "^lesson_name: --threads=four is not a whole number that fits; write e.g. 1000000 "
+              "or 1e6 \\(default: 2\\)\n$");
 }
 
 // A value too large for the flag's type is malformed, not silently wrapped.
 TEST(ParseFlagsDeathTest, OverflowingValueExitsTwo) {
   EXPECT_EXIT(Parse({"--threads=99999999999"}), testing::ExitedWithCode(2),
-              "--threads=99999999999 is not a valid value");
+              "--threads=99999999999 is not a whole number that fits");
+  EXPECT_EXIT(Parse({"--threads=1e12"}), testing::ExitedWithCode(2),
+              "--threads=1e12 is not a whole number that fits");
+}
+
+// Counts accept what people type: scientific notation and underscores, when whole.
+TEST(ParseFlagsTest, CountsAcceptScientificNotation) {
+  Parse({"--threads=1e1"});
+  EXPECT_EQ(absl::GetFlag(FLAGS_threads), 10);
+  Parse({"--threads=2.5e1"});
+  EXPECT_EQ(absl::GetFlag(FLAGS_threads), 25);
+  Parse({"--threads=1_000"});
+  EXPECT_EQ(absl::GetFlag(FLAGS_threads), 1000);
+}
+
+// A fraction is not a count.
+TEST(ParseFlagsDeathTest, FractionIsNotACount) {
+  EXPECT_EXIT(Parse({"--threads=2.5"}), testing::ExitedWithCode(2), "not a whole number");
+}
+
+// A duration without a unit is refused with the fix: add a unit.
+TEST(ParseFlagsDeathTest, DurationNeedsAUnit) {
+  EXPECT_EXIT(Parse({"--delay=1"}), testing::ExitedWithCode(2),
+              "^lesson_name: --delay=1 is a number without a unit; add a unit, e\\.g\\. 1s or "
+              "300ms \\(default: 100ms\\)\n$");
+  EXPECT_EXIT(Parse({"--delay=soon"}), testing::ExitedWithCode(2), "--delay=soon is not a duration");
+}
+
+// --lang takes zh or en and nothing else; the rejection names the allowed values.
+TEST(ParseFlagsDeathTest, LanguageMustBeZhOrEn) {
+  EXPECT_EXIT(Parse({"--lang=fr"}), testing::ExitedWithCode(2),
+              "^lesson_name: --lang=fr is not a language here; allowed: zh, en\n$");
+}
+
+// With --lang=zh, a rejection of another flag is already in Chinese, even when --lang
+// comes after it on the command line.
+TEST(ParseFlagsDeathTest, RejectionsFollowLang) {
+  EXPECT_EXIT(Parse({"--threads=four", "--lang=zh"}), testing::ExitedWithCode(2),
+              "^lesson_name: --threads=four 不是范围内的整数");
+  EXPECT_EXIT(Parse({"--lang=zh", "--thread=3"}), testing::ExitedWithCode(2),
+              "你是不是想写 --threads");
+}
+
+// --trace to a file that cannot be written is refused before any work starts.
+TEST(ParseFlagsDeathTest, UnwritableTraceIsRefused) {
+  EXPECT_EXIT(Parse({"--trace=/nonexistent-directory/x.json"}), testing::ExitedWithCode(2),
+              "^lesson_name: --trace=/nonexistent-directory/x.json cannot be written: No such file "
+              "or directory\n$");
 }
 
 // Abseil's own flags are not part of a lesson's command line.
@@ -73,13 +134,26 @@ TEST(ParseFlagsDeathTest, MissingValueExitsTwo) {
 }
 
 // --help lists the program's flags and exits 0.
+// (The help goes to stdout; the death test matches stderr, so stdout is pointed there.)
 TEST(ParseFlagsDeathTest, HelpListsFlagsAndExitsZero) {
   EXPECT_EXIT(
       {
-        testing::internal::CaptureStdout();
+        dup2(STDERR_FILENO, STDOUT_FILENO);
         Parse({"--help"});
       },
-      testing::ExitedWithCode(0), "");
+      testing::ExitedWithCode(0),
+      "^Usage: lesson_name \\[--flag=value \\.\\.\\.\\]\nusage text\n\nFlags:\n(.|\n)*"
+      "  --threads \\(default: 2\\)\n      number of threads\n(.|\n)*--trace ");
+}
+
+// In Chinese the usage line, the headings and the common flags' help are translated.
+TEST(ParseFlagsDeathTest, HelpInChinese) {
+  EXPECT_EXIT(
+      {
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        Parse({"--lang=zh", "--help"});
+      },
+      testing::ExitedWithCode(0), "^用法：lesson_name(.|\n)*参数：(.|\n)*默认(.|\n)*时间线");
 }
 
 // A value outside the allowed range names the flag and the range.
@@ -92,12 +166,17 @@ TEST(RequireInRangeDeathTest, OutOfRangeExitsTwo) {
               testing::ExitedWithCode(2), "--delay=2h is out of range; allowed: 0 to 30s");
 }
 
-// A value inside the range passes without a word.
-TEST(RequireInRangeTest, InRangeReturns) {
-  absl::SetFlag(&FLAGS_threads, 64);
-  lesson::RequireInRange(FLAGS_threads, 1, 64);
-  absl::SetFlag(&FLAGS_threads, 1);
-  lesson::RequireInRange(FLAGS_threads, 1, 64);
+// A value inside the range, at either end, passes: the program goes on, silent.
+TEST(RequireInRangeDeathTest, InRangeGoesOnSilently) {
+  EXPECT_EXIT(
+      {
+        absl::SetFlag(&FLAGS_threads, 64);
+        lesson::RequireInRange(FLAGS_threads, 1, 64);
+        absl::SetFlag(&FLAGS_threads, 1);
+        lesson::RequireInRange(FLAGS_threads, 1, 64);
+        std::exit(7);  // reached only if neither call rejected the value
+      },
+      testing::ExitedWithCode(7), "^$");
 }
 
 // A string flag outside its set of choices lists the choices.

@@ -2,13 +2,9 @@
 
 #include <cmath>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-
-ABSL_FLAG(bool, json, false,
-          "print the results as one JSON object on stdout instead of a table");
 
 namespace lesson {
 namespace {
@@ -19,8 +15,6 @@ std::string EncodeNumber(double value) {
 }
 
 }  // namespace
-
-bool JsonRequested() { return absl::GetFlag(FLAGS_json); }
 
 std::string JsonQuote(std::string_view text) {
   std::string out = "\"";
@@ -67,6 +61,15 @@ JsonObject& JsonObject::Set(std::string_view key, const std::vector<double>& val
                                         out->append(EncodeNumber(v));
                                       }),
                                       "]"));
+}
+
+JsonObject& JsonObject::Set(std::string_view key, const std::vector<std::string>& values) {
+  std::string encoded = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) encoded += ", ";
+    encoded += JsonQuote(values[i]);
+  }
+  return SetEncoded(key, encoded + "]");
 }
 
 JsonObject& JsonObject::SetEncoded(std::string_view key, std::string encoded) {

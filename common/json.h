@@ -1,7 +1,6 @@
-// common/json.h — the one JSON object an experiment prints with --json.
+// common/json.h — a JSON object built field by field: what an experiment prints with
+// --json (common/json_flag.h), and the arguments of a trace event (common/trace.h).
 //
-// Experiments print a readable table by default; with --json they print exactly one JSON
-// object on standard output instead, which tools/report reads. Building it:
 //
 //   lesson::JsonObject row;
 //   row.Set("mode", "threads").Set("workers", 2).Set("seconds", 0.51);
@@ -20,16 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/flags/declare.h"
-
-// --json: print one JSON object instead of the readable table. Defined in json.cc, so
-// every binary that links //common:json has it.
-ABSL_DECLARE_FLAG(bool, json);
-
 namespace lesson {
-
-// True when the user passed --json.
-bool JsonRequested();
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);
@@ -56,6 +46,7 @@ class JsonObject {
   }
   JsonObject& Set(std::string_view key, const std::vector<JsonObject>& values);
   JsonObject& Set(std::string_view key, const std::vector<double>& values);
+  JsonObject& Set(std::string_view key, const std::vector<std::string>& values);
 
   // The object on one line: {"key": value, ...}.
   std::string ToString() const;

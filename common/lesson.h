@@ -2,6 +2,10 @@
 //
 // A lesson prints, in order: its tutorial section (Chinese title and English), what it is
 // about to do (Step), the live output (Print), and a closing "what to notice" (Notice).
+// Everything is in the reader's language (common/i18n.h): Print, Step, PrintError and
+// Notice's points are English msgids translated through the catalog, except the lines
+// that are the tutorial's own output, which Tutorial prints exactly as the tutorial has
+// them, in both languages.
 //
 // Every function here writes each line with a single write(2) to standard output, never
 // through a buffer. That matters for this project: a buffered stream would be copied into
@@ -14,18 +18,29 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "common/format_string.h"
+#include "common/message.h"
 
 namespace lesson {
 
 // Writes `line` and a newline to standard output in one write(2) call.
 void WriteLine(std::string_view line);
 
-// Print(format, args...): absl::StrFormat-checked formatting, then WriteLine.
+// Print(format, args...): the format (checked at compile time) translated, filled, then
+// WriteLine.
 template <typename... Args>
-void Print(const absl::FormatSpec<Args...>& format, const Args&... args) {
-  WriteLine(absl::StrFormat(format, args...));
+void Print(FormatString<Args...> format, const Args&... args) {
+  WriteLine(Format(format, args...));
+}
+
+// Tutorial(format, args...): one of the tutorial's own printed lines ("我是主进程，PID是%s"),
+// never translated, so the reader can hold it against the tutorial in either language.
+template <typename... Args>
+void Tutorial(FormatString<Args...> format, const Args&... args) {
+  WriteLine(message_internal::FormatUntranslated(format.text(), {absl::FormatArg(args)...}));
 }
 
 // Writes "<program>: <message>" and a newline to standard error in one write(2) call:
@@ -33,20 +48,29 @@ void Print(const absl::FormatSpec<Args...>& format, const Args&... args) {
 // standard error so that they are seen even when the output is piped or parsed (--json).
 void WriteErrorLine(std::string_view message);
 
-// PrintError(format, args...): absl::StrFormat-checked formatting, then WriteErrorLine.
+// PrintError(format, args...): translated and filled, then WriteErrorLine.
 template <typename... Args>
-void PrintError(const absl::FormatSpec<Args...>& format, const Args&... args) {
-  WriteErrorLine(absl::StrFormat(format, args...));
+void PrintError(FormatString<Args...> format, const Args&... args) {
+  WriteErrorLine(Format(format, args...));
 }
 
-// Title("线程锁", "Thread locks"): the banner that opens a lesson's output.
+// Title("线程锁", "Thread locks"): the banner that opens a lesson's output. The Chinese
+// title is the tutorial's section title; in English both are shown.
 void Title(std::string_view chinese, std::string_view english);
 
-// Step("Two threads, no lock"): a sub-heading before each part of a lesson.
-void Step(std::string_view what);
+// A step whose heading was made elsewhere (a Text: already in the reader's language).
+void WriteStep(const Text& heading);
 
-// Notice({"point one", "point two"}): the closing "What to notice" list.
-void Notice(std::initializer_list<std::string_view> points);
+// Step("Two threads, no lock"): a sub-heading before each part of a lesson, translated.
+template <typename... Args>
+void Step(FormatString<Args...> format, const Args&... args) {
+  WriteStep(Format(format, args...));
+}
+
+// Notice({Tr("point one"), Format("point %d", 2)}): the closing "What to notice" list.
+// Points are Text, so each went through the catalog (or was marked Verbatim on purpose).
+void Notice(std::initializer_list<Text> points);
+void Notice(const std::vector<Text>& points);
 
 // The kernel's id of the calling thread (gettid), the number `ps -L` and `top -H` show.
 // In the main thread it equals the process id.

@@ -9,6 +9,11 @@ namespace lesson::testing {
 ProgramResult RunLesson(std::string_view lesson_path, const std::vector<std::string>& flags,
                         const RunOptions& options) {
   std::vector<std::string> argv = {RunfilePath(lesson_path)};
+  // Behaviour tests read English, whatever language the machine running them speaks.
+  const bool has_lang = std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return f.starts_with("--lang");
+  });
+  if (!has_lang) argv.push_back("--lang=en");
   argv.insert(argv.end(), flags.begin(), flags.end());
   return RunProgram(argv, options);
 }

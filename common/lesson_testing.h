@@ -21,7 +21,8 @@
 namespace lesson::testing {
 
 // Runs the lesson built at `lesson_path` ("thread/lock", relative to the workspace) with
-// `flags`, through RunProgram: always returns, never leaves the lesson running.
+// `flags`, through RunProgram: always returns, never leaves the lesson running. Adds
+// --lang=en unless `flags` choose a language: behaviour tests read English.
 ProgramResult RunLesson(std::string_view lesson_path, const std::vector<std::string>& flags = {},
                         const RunOptions& options = {});
 

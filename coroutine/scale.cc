@@ -28,6 +28,7 @@
 #include "absl/strings/str_split.h"
 #include "common/flags.h"
 #include "common/json.h"
+#include "common/json_flag.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
 #include "coroutine/child_measurement.h"

@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "common/flags.h"
 #include "common/json.h"
+#include "common/json_flag.h"
 #include "common/lesson.h"
 #include "efficiency/measure.h"
 #include "efficiency/parallel.h"

@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "common/flags.h"
 #include "common/json.h"
+#include "common/json_flag.h"
 #include "common/lesson.h"
 #include "efficiency/interpreter_lock.h"
 #include "efficiency/measure.h"

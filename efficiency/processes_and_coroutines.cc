@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "common/flags.h"
 #include "common/json.h"
+#include "common/json_flag.h"
 #include "common/lesson.h"
 #include "coroutine/event_loop.h"
 #include "coroutine/task.h"

@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "common/json.h"
+#include "common/json_flag.h"
 #include "efficiency/measure.h"
 
 namespace efficiency {

@@ -21,6 +21,11 @@ packages=(
   gnuplot-nox       # the report's charts (tools:report)
   python3           # the report's CPython comparison programs
   procps            # ps, used by tests that check no child process is left behind
+  gettext           # msgfmt, xgettext: the Chinese catalog (po/) is compiled by the build
+  fonts-noto-cjk    # Chinese glyphs in the report's charts and timelines (gnuplot, cairo)
+  nlohmann-json3-dev  # JSON for C++: tests read what experiments and traces write
+  openmpi-bin       # mpirun: //efficiency:mpi runs the CPU-bound job over MPI ranks
+  libopenmpi-dev    # the MPI library and its pkg-config entry (ompi-cxx, ompi-c)
 )
 
 say() { printf 'setup: %s\n' "$*"; }

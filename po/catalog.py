@@ -1,0 +1,88 @@
+"""po/catalog.py — where each part of the catalog comes from, and how messages are found.
+
+The English text of every message lives in the source, as the argument of a call that
+xgettext recognises (KEYWORDS below). The Chinese lives in po/zh_CN/<part>.po, one file
+per part of the tree, so that the translation of a chapter can change without touching
+the others. The build merges them into one gettext domain (po/BUILD).
+
+Used by po/update.py (a developer refreshing the catalogs) and po/catalog_test.py (the
+test that no message is missing, untranslated or fuzzy).
+"""
+
+import glob
+import os
+import subprocess
+
+DOMAIN = "concurrency_lessons"
+
+# C++: every function that takes an English msgid as a string literal, and which
+# argument it is. All are printf-style formats (common/format_string.h), so msgfmt
+# --check compares the conversions of each translation with its msgid.
+CXX_KEYWORDS = {
+    "Print": 1,
+    "Step": 1,
+    "PrintError": 1,
+    "Tr": 1,
+    "Format": 1,
+    "ParseFlags": 3,  # the usage line of --help
+    "ABSL_FLAG": 4,  # a flag's help text
+}
+
+# Python (tools/): the standard gettext call.
+PYTHON_KEYWORDS = {"_": 1}
+
+# part -> (language, source patterns relative to the workspace root). Tests are left
+# out: they print nothing to a reader.
+PARTS = {
+    "common": ("C++", ["common/*.cc", "common/*.h"]),
+    "process": ("C++", ["process/*.cc", "process/*.h"]),
+    "thread": ("C++", ["thread/*.cc", "thread/*.h"]),
+    "coroutine": ("C++", ["coroutine/*.cc", "coroutine/*.h"]),
+    "coro": ("C++", ["coroutine/coro/*.cc", "coroutine/coro/*.h"]),
+    "efficiency": ("C++", ["efficiency/*.cc", "efficiency/*.h"]),
+    "tools": ("Python", ["tools/*.py", "tools/*/*.py"]),
+}
+
+
+def is_test_source(path):
+    name = os.path.basename(path)
+    return "_test" in name or "testing" in name or name.startswith("test_")
+
+
+def sources(root, part):
+    """The source files of `part` under `root`, sorted."""
+    _, patterns = PARTS[part]
+    found = []
+    for pattern in patterns:
+        found += [p for p in glob.glob(os.path.join(root, pattern)) if not is_test_source(p)]
+    return sorted(found)
+
+
+def xgettext_command(language, output):
+    keywords = CXX_KEYWORDS if language == "C++" else PYTHON_KEYWORDS
+    command = [
+        "xgettext",
+        "--language=" + language,
+        "--from-code=UTF-8",
+        "--no-wrap",
+        "--add-comments=TRANSLATORS:",
+        "--package-name=" + DOMAIN,
+        "--output=" + output,
+    ]
+    for name, argument in keywords.items():
+        command.append("--keyword=%s:%d" % (name, argument))
+        flag = "c-format" if language == "C++" else "python-format"
+        command.append("--flag=%s:%d:%s" % (name, argument, flag))
+    return command
+
+
+def extract(root, part, output):
+    """Writes the messages `part`'s sources contain to the template `output` (a .pot).
+    Returns False if the sources contain no message at all."""
+    language, _ = PARTS[part]
+    files = [os.path.relpath(p, root) for p in sources(root, part)]
+    if not files:
+        return False
+    subprocess.run(xgettext_command(language, os.path.abspath(output)) + files, cwd=root,
+                   check=True)
+    return os.path.exists(output)
