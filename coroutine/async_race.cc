@@ -19,10 +19,10 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "coroutine/async_mutex.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/async_mutex.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, workers, 4, "coroutines incrementing the shared counter");
 ABSL_FLAG(int, increments, 100, "increments per coroutine");

@@ -26,10 +26,10 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "coroutine/async_socket.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/async_socket.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, clients, 50, "how many clients connect at once");
 ABSL_FLAG(int, messages, 5, "messages each client sends (and gets echoed back)");

@@ -20,9 +20,9 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 3, "how many hello() coroutines run together");
 ABSL_FLAG(int, sleep_ms, 1000, "how long each hello() sleeps, in milliseconds");

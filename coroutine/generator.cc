@@ -18,7 +18,7 @@
 #include "absl/flags/flag.h"
 #include "common/flags.h"
 #include "common/lesson.h"
-#include "coroutine/generator.h"
+#include "coroutine/coro/generator.h"
 
 ABSL_FLAG(int, count, 3, "how many values the countdown generator yields");
 

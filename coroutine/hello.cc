@@ -16,8 +16,8 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, sleep_ms, 1000, "how long hello() sleeps, in milliseconds (the tutorial: 1 s)");
 

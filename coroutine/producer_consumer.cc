@@ -15,7 +15,7 @@
 #include "absl/flags/flag.h"
 #include "common/flags.h"
 #include "common/lesson.h"
-#include "coroutine/generator.h"
+#include "coroutine/coro/generator.h"
 
 ABSL_FLAG(int, messages, 3, "how many messages the producer produces");
 

@@ -32,9 +32,9 @@
 #include "common/lesson.h"
 #include "common/stopwatch.h"
 #include "coroutine/child_measurement.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 100000, "how many coroutines sleep at once");
 ABSL_FLAG(int, threads, 1000, "how many threads sleep at once");

@@ -22,9 +22,9 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, sleep_ms, 1000, "how long hello() sleeps (the tutorial: 1 s)");
 ABSL_FLAG(int, unit_ms, 200, "the time unit of the wait/gather demo: tasks sleep 3, 1, 2 units");

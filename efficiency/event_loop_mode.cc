@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
 
 namespace efficiency {
 namespace {

@@ -15,7 +15,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/task.h"
 
 namespace efficiency {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "coroutine/event_loop.h"
+#include "coroutine/coro/event_loop.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

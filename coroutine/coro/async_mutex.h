@@ -1,4 +1,4 @@
-// coroutine/async_mutex.h — a lock for coroutines on one EventLoop (asyncio.Lock).
+// coroutine/coro/async_mutex.h — a lock for coroutines on one EventLoop (asyncio.Lock).
 //
 // The tutorial says coroutines need no lock, because they all run on one thread. That is
 // true only while a critical section has no `co_await` in it. Read shared state, await,
@@ -22,13 +22,13 @@
 // - Single-threaded, like the loop: not a replacement for std::mutex between threads.
 // - A waiting coroutine destroyed by EventLoop::Close() leaves the queue; the mutex must
 //   outlive the coroutines that use it.
-#ifndef COROUTINE_ASYNC_MUTEX_H_
-#define COROUTINE_ASYNC_MUTEX_H_
+#ifndef COROUTINE_CORO_ASYNC_MUTEX_H_
+#define COROUTINE_CORO_ASYNC_MUTEX_H_
 
 #include <coroutine>
 #include <utility>
 
-#include "coroutine/task.h"
+#include "coroutine/coro/task.h"
 
 namespace coro {
 
@@ -109,4 +109,4 @@ class AsyncMutex {
 
 }  // namespace coro
 
-#endif  // COROUTINE_ASYNC_MUTEX_H_
+#endif  // COROUTINE_CORO_ASYNC_MUTEX_H_

@@ -1,4 +1,4 @@
-// coroutine/async_socket.h — TCP on 127.0.0.1 with non-blocking sockets, for coroutines.
+// coroutine/coro/async_socket.h — TCP on 127.0.0.1 with non-blocking sockets, for coroutines.
 //
 // The tutorial's asyncio section promises "单线程并发IO": one thread serving many
 // connections. This is how: every socket is non-blocking, and when a call would block
@@ -15,15 +15,15 @@
 // Contract: loopback only (nothing here listens beyond 127.0.0.1). Errors throw
 // std::system_error. The awaiting functions must run on an EventLoop; each socket has at
 // most one reader and one writer coroutine at a time.
-#ifndef COROUTINE_ASYNC_SOCKET_H_
-#define COROUTINE_ASYNC_SOCKET_H_
+#ifndef COROUTINE_CORO_ASYNC_SOCKET_H_
+#define COROUTINE_CORO_ASYNC_SOCKET_H_
 
 #include <cstddef>
 #include <span>
 #include <string_view>
 #include <utility>
 
-#include "coroutine/task.h"
+#include "coroutine/coro/task.h"
 
 namespace coro {
 
@@ -68,4 +68,4 @@ void ShutdownWrite(const Socket& socket);
 
 }  // namespace coro
 
-#endif  // COROUTINE_ASYNC_SOCKET_H_
+#endif  // COROUTINE_CORO_ASYNC_SOCKET_H_

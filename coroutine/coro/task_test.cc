@@ -1,5 +1,5 @@
 // Task<T> and Future<T> on an EventLoop with a virtual clock.
-#include "coroutine/task.h"
+#include "coroutine/coro/task.h"
 
 #include <chrono>
 #include <memory>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/clock.h"
-#include "coroutine/event_loop.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/event_loop.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -2,8 +2,8 @@
 #include <chrono>
 #include <thread>
 
-#include "coroutine/event_loop.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/task.h"
 #include "gtest/gtest.h"
 
 namespace {

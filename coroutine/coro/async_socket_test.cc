@@ -1,13 +1,13 @@
 // Echo over loopback TCP, one thread, real clock: the sockets are real.
-#include "coroutine/async_socket.h"
+#include "coroutine/coro/async_socket.h"
 
 #include <array>
 #include <string>
 #include <vector>
 
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

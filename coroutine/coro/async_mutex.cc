@@ -1,4 +1,4 @@
-#include "coroutine/async_mutex.h"
+#include "coroutine/coro/async_mutex.h"
 
 #include <cassert>
 

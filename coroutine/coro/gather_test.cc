@@ -1,14 +1,14 @@
 // Gather (results in order, first exception) and Wait (done/pending) on virtual time.
-#include "coroutine/gather.h"
+#include "coroutine/coro/gather.h"
 
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "coroutine/clock.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "coroutine/task.h"
+#include "coroutine/coro/task.h"
 
 #include <algorithm>
 

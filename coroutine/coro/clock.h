@@ -1,4 +1,4 @@
-// coroutine/clock.h — where an EventLoop gets its time from: real, or virtual for tests.
+// coroutine/coro/clock.h — where an EventLoop gets its time from: real, or virtual for tests.
 //
 // The loop asks its clock two things: what time it is (to set a timer's deadline), and,
 // when nothing is ready to run, what to do until the next timer is due. A RealClock says
@@ -7,8 +7,8 @@
 // 1 s, 2 s and 3 s of virtual time, whatever the machine's load.
 //
 // A Clock must outlive every EventLoop that uses it. Not thread-safe (neither is the loop).
-#ifndef COROUTINE_CLOCK_H_
-#define COROUTINE_CLOCK_H_
+#ifndef COROUTINE_CORO_CLOCK_H_
+#define COROUTINE_CORO_CLOCK_H_
 
 #include <chrono>
 
@@ -77,4 +77,4 @@ class VirtualClock final : public Clock {
 
 }  // namespace coro
 
-#endif  // COROUTINE_CLOCK_H_
+#endif  // COROUTINE_CORO_CLOCK_H_

@@ -1,4 +1,4 @@
-// coroutine/timer_queue.h — the event loop's timers: which sleeping coroutine wakes next.
+// coroutine/coro/timer_queue.h — the event loop's timers: which sleeping coroutine wakes next.
 //
 // A timer is (deadline, coroutine to resume). The loop needs the earliest one, fast, and a
 // million sleeping coroutines need a million timers, so each entry must be small.
@@ -16,8 +16,8 @@
 // allocation per timer beyond the stores' own blocks, no std::function. Timers cannot be
 // cancelled one by one (Clear() drops them all); the loop never needs more. Not
 // thread-safe.
-#ifndef COROUTINE_TIMER_QUEUE_H_
-#define COROUTINE_TIMER_QUEUE_H_
+#ifndef COROUTINE_CORO_TIMER_QUEUE_H_
+#define COROUTINE_CORO_TIMER_QUEUE_H_
 
 #include <coroutine>
 #include <cstddef>
@@ -25,7 +25,7 @@
 #include <deque>
 #include <vector>
 
-#include "coroutine/clock.h"
+#include "coroutine/coro/clock.h"
 
 namespace coro {
 
@@ -80,4 +80,4 @@ class TimerQueue {
 
 }  // namespace coro
 
-#endif  // COROUTINE_TIMER_QUEUE_H_
+#endif  // COROUTINE_CORO_TIMER_QUEUE_H_

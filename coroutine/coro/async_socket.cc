@@ -1,4 +1,4 @@
-#include "coroutine/async_socket.h"
+#include "coroutine/coro/async_socket.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "coroutine/event_loop.h"
+#include "coroutine/coro/event_loop.h"
 
 namespace coro {
 namespace {

@@ -1,4 +1,4 @@
-// coroutine/task.h — Task<T>, a lazy coroutine that produces one T, and Future<T>, a handle
+// coroutine/coro/task.h — Task<T>, a lazy coroutine that produces one T, and Future<T>, a handle
 // to a Task the event loop runs on its own.
 //
 // Python's `async def f()` returns a coroutine object; asyncio.create_task() wraps it in a
@@ -31,8 +31,8 @@
 //
 // Single-threaded: Tasks and Futures belong to the thread of their EventLoop (no atomics:
 // that is what makes them cheap). See event_loop.h.
-#ifndef COROUTINE_TASK_H_
-#define COROUTINE_TASK_H_
+#ifndef COROUTINE_CORO_TASK_H_
+#define COROUTINE_CORO_TASK_H_
 
 #include <cassert>
 #include <coroutine>
@@ -445,4 +445,4 @@ class Future {
 
 }  // namespace coro
 
-#endif  // COROUTINE_TASK_H_
+#endif  // COROUTINE_CORO_TASK_H_

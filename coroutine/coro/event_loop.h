@@ -1,4 +1,4 @@
-// coroutine/event_loop.h — an asyncio-style event loop for C++20 coroutines.
+// coroutine/coro/event_loop.h — an asyncio-style event loop for C++20 coroutines.
 //
 // Written here on purpose, to show how an event loop works: this is the lesson of the
 // tutorial's asyncio section, so it is small enough to read in one sitting. In production
@@ -42,8 +42,8 @@
 //   InvalidStateError. Close() is idempotent; the destructor calls it.
 // - The loop's clock is injectable (clock.h): tests use a VirtualClock, which jumps to the
 //   next timer instead of waiting, so they are instant and exact.
-#ifndef COROUTINE_EVENT_LOOP_H_
-#define COROUTINE_EVENT_LOOP_H_
+#ifndef COROUTINE_CORO_EVENT_LOOP_H_
+#define COROUTINE_CORO_EVENT_LOOP_H_
 
 #include <coroutine>
 #include <cstddef>
@@ -55,9 +55,9 @@
 #include <utility>
 #include <vector>
 
-#include "coroutine/clock.h"
-#include "coroutine/task.h"
-#include "coroutine/timer_queue.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/task.h"
+#include "coroutine/coro/timer_queue.h"
 
 namespace coro {
 
@@ -289,4 +289,4 @@ T EventLoop::RunUntilComplete(const Future<T>& future) {
 
 }  // namespace coro
 
-#endif  // COROUTINE_EVENT_LOOP_H_
+#endif  // COROUTINE_CORO_EVENT_LOOP_H_

@@ -1,4 +1,4 @@
-// coroutine/gather.h — waiting for many tasks at once: Gather (results) and Wait (sets).
+// coroutine/coro/gather.h — waiting for many tasks at once: Gather (results) and Wait (sets).
 //
 // The tutorial's 方法详解 section contrasts asyncio.gather and asyncio.wait:
 //
@@ -24,8 +24,8 @@
 //
 // Cost: no allocation per task beyond the result vector: the waiting coroutine registers
 // one waiter object with every task, so gathering a million tasks is cheap.
-#ifndef COROUTINE_GATHER_H_
-#define COROUTINE_GATHER_H_
+#ifndef COROUTINE_CORO_GATHER_H_
+#define COROUTINE_CORO_GATHER_H_
 
 #include <coroutine>
 #include <cstddef>
@@ -34,8 +34,8 @@
 #include <utility>
 #include <vector>
 
-#include "coroutine/event_loop.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/task.h"
 
 namespace coro {
 
@@ -213,4 +213,4 @@ Task<WaitResult<T>> Wait(std::vector<Task<T>> tasks, ReturnWhen when = ReturnWhe
 
 }  // namespace coro
 
-#endif  // COROUTINE_GATHER_H_
+#endif  // COROUTINE_CORO_GATHER_H_

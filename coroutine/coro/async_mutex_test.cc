@@ -1,14 +1,14 @@
 // The async race (read, await, write on one thread) and AsyncMutex, on virtual time.
-#include "coroutine/async_mutex.h"
+#include "coroutine/coro/async_mutex.h"
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "coroutine/clock.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-// coroutine/loop_benchmark.cc — what one coroutine costs on this EventLoop, piece by piece.
+// coroutine/coro/loop_benchmark.cc — what one coroutine costs on this EventLoop, piece by piece.
 //
 // The scale lesson measures the whole (N sleepers, wall time and peak RSS); this shows
 // where it goes: frame sizes (counters, in bytes), creating and finishing a task,
@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "coroutine/clock.h"
-#include "coroutine/event_loop.h"
-#include "coroutine/gather.h"
-#include "coroutine/generator.h"
-#include "coroutine/task.h"
-#include "coroutine/timer_queue.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/event_loop.h"
+#include "coroutine/coro/gather.h"
+#include "coroutine/coro/generator.h"
+#include "coroutine/coro/task.h"
+#include "coroutine/coro/timer_queue.h"
 
 namespace {
 

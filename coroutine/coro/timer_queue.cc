@@ -1,4 +1,4 @@
-#include "coroutine/timer_queue.h"
+#include "coroutine/coro/timer_queue.h"
 
 #include <algorithm>
 #include <cassert>

@@ -1,4 +1,4 @@
-#include "coroutine/generator.h"
+#include "coroutine/coro/generator.h"
 
 #include <optional>
 #include <stdexcept>

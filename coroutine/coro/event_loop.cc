@@ -1,4 +1,4 @@
-#include "coroutine/event_loop.h"
+#include "coroutine/coro/event_loop.h"
 
 #include <sys/epoll.h>
 #include <unistd.h>

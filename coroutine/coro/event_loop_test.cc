@@ -1,5 +1,5 @@
 // EventLoop on a virtual clock: timers, interleaving, tasks, closing, fd readiness.
-#include "coroutine/event_loop.h"
+#include "coroutine/coro/event_loop.h"
 
 #include <unistd.h>
 
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "coroutine/clock.h"
-#include "coroutine/task.h"
+#include "coroutine/coro/clock.h"
+#include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
