@@ -9,6 +9,7 @@ Used by po/update.py (a developer refreshing the catalogs) and po/catalog_test.p
 test that no message is missing, untranslated or fuzzy).
 """
 
+import fnmatch
 import glob
 import os
 import subprocess
@@ -38,7 +39,8 @@ COROUTINE_NEXT = ["coroutine/scale.cc", "coroutine/run.cc", "coroutine/cancel.cc
                   "coroutine/task_group.cc", "coroutine/queue.cc",
                   "coroutine/child_measurement.cc", "coroutine/child_measurement.h"]
 
-# part -> (language, source patterns relative to the workspace root, excluded files).
+# part -> (language, source patterns relative to the workspace root, patterns of files
+# another part translates).
 # Tests are left out: they print nothing to a reader.
 PARTS = {
     "common": ("C++", ["common/*.cc", "common/*.h"], []),
@@ -47,7 +49,8 @@ PARTS = {
     "coroutine": ("C++", ["coroutine/*.cc", "coroutine/*.h"], COROUTINE_NEXT),
     "coroutine_next": ("C++", COROUTINE_NEXT, []),
     "coro": ("C++", ["coroutine/coro/*.cc", "coroutine/coro/*.h"], []),
-    "efficiency": ("C++", ["efficiency/*.cc", "efficiency/*.h"], []),
+    "efficiency": ("C++", ["efficiency/*.cc", "efficiency/*.h"], ["efficiency/mpi*"]),
+    "mpi": ("C++", ["efficiency/mpi*.cc", "efficiency/mpi*.h"], []),
     "tools": ("Python", ["tools/*.py", "tools/*/*.py"], []),
 }
 
@@ -63,7 +66,10 @@ def sources(root, part):
     found = set()
     for pattern in patterns:
         for path in glob.glob(os.path.join(root, pattern)):
-            if not is_test_source(path) and os.path.relpath(path, root) not in excluded:
+            relative = os.path.relpath(path, root)
+            if any(fnmatch.fnmatch(relative, pattern) for pattern in excluded):
+                continue
+            if not is_test_source(path):
                 found.add(path)
     return sorted(found)
 
