@@ -25,6 +25,9 @@
 #include "absl/strings/str_format.h"
 #include "common/flags.h"
 #include "common/lesson.h"
+#include "common/trace.h"
+#include "process/conclusions.h"
+#include "process/describe.h"
 #include "process/interrupt_guard.h"
 #include "process/pipe.h"
 #include "process/process.h"
@@ -38,6 +41,7 @@ long g_counter = 0;  // The global the child changes.
 // The child's work: count up in its own copy of g_counter. (The optimiser may fold the
 // loop into one addition; what matters is where the result is written.)
 void CountUp(int64_t increments) {
+  trace::Span span("g_counter += 1, many times");
   for (int64_t i = 0; i < increments; ++i) g_counter = g_counter + 1;
 }
 
@@ -62,23 +66,28 @@ int main(int argc, char** argv) {
   lesson::ParseFlags(argc, argv, "A child's writes stay in the child; send results back.");
   lesson::RequireInRange(FLAGS_increments, int64_t{1}, int64_t{1'000'000'000});
   const int64_t increments = absl::GetFlag(FLAGS_increments);
-  process::InterruptGuard guard;
+  process::InterruptGuard guard;  // Ctrl-C stops the child too (interrupt_guard.h).
 
-  lesson::Title("进程属性: 独立的地址空间", "Process properties: separate address spaces");
+  lesson::Title("进程属性：独立的地址空间", "Process properties: separate address spaces");
+  process::AddressSpaceObservation seen;
+  seen.increments = increments;
+  seen.address = absl::StrFormat("%p", static_cast<void*>(&g_counter));
 
   lesson::Step("A child adds 1 to a global, many times");
   lesson::Print("  parent (PID %d): g_counter = %d at %p", getpid(), g_counter,
                 static_cast<void*>(&g_counter));
-  absl::Status status = RunChild(process::Process([increments] {
+  process::Process counter([increments] {
     CountUp(increments);
     lesson::Print("  child  (PID %d): g_counter = %d at %p", getpid(), g_counter,
                   static_cast<void*>(&g_counter));
-  }));
-  if (!status.ok()) return Fail(status);
+  });
+  counter.set_name("child counting");
+  if (absl::Status s = RunChild(std::move(counter)); !s.ok()) return Fail(s);
+  seen.parent_after_join = g_counter;
   lesson::Print("  parent (PID %d): g_counter = %d at %p   <- after join: unchanged", getpid(),
                 g_counter, static_cast<void*>(&g_counter));
 
-  lesson::Step("数据通信: the child sends its result through a pipe");
+  lesson::Step("Data exchange: the child sends its result through a pipe");
   absl::StatusOr<process::Pipe> pipe = process::Pipe::Create();
   if (!pipe.ok()) return Fail(pipe.status());
   process::Process sender([&pipe, increments] {
@@ -89,6 +98,7 @@ int main(int argc, char** argv) {
                   g_counter, message);
     return pipe->WriteAll(message).ok() ? 0 : 1;
   });
+  sender.set_name("child sending");
   if (absl::Status s = sender.Start(); !s.ok()) return Fail(s);
   pipe->CloseWrite();
   absl::StatusOr<std::string> received = pipe->ReadAll();  // Until the child's end closes.
@@ -97,6 +107,8 @@ int main(int argc, char** argv) {
   long value = 0;
   std::from_chars(received->data(), received->data() + received->size(), value);
   g_counter = value;
+  seen.received = value;
+  seen.received_bytes = static_cast<int>(received->size());
   lesson::Print("  parent (PID %d): read \"%s\" (%d bytes); g_counter = %d now", getpid(),
                 *received, received->size(), g_counter);
 
@@ -106,28 +118,18 @@ int main(int argc, char** argv) {
   if (page == MAP_FAILED) return Fail(absl::InternalError("mmap failed"));
   auto* shared = new (page) std::atomic<long>(0);
   lesson::Print("  parent: shared counter = %d at %p", shared->load(), page);
-  status = RunChild(process::Process([shared, increments] {
+  process::Process sharer([shared, increments] {
+    trace::Span span("shared += 1, many times (atomic)");
     for (int64_t i = 0; i < increments; ++i) shared->fetch_add(1, std::memory_order_relaxed);
     lesson::Print("  child  (PID %d): shared counter = %d", getpid(), shared->load());
-  }));
-  if (!status.ok()) return Fail(status);
+  });
+  sharer.set_name("child sharing a page");
+  if (absl::Status s = RunChild(std::move(sharer)); !s.ok()) return Fail(s);
+  seen.shared_after_join = shared->load();
   lesson::Print("  parent: shared counter = %d   <- the child's work, seen directly",
-                shared->load());
+                seen.shared_after_join);
   munmap(page, sizeof(std::atomic<long>));
 
-  lesson::Notice({
-      "The same address (&g_counter) held the child's count in the child and 0 in the "
-      "parent: each "
-      "process has its own address space, and the address is only meaningful inside it.",
-      "fork() copies lazily (copy-on-write): the child's first write to the page gave it "
-      "a private copy; the parent's page never changed.",
-      "To get a result out, the child had to send it: through a pipe (here), a socket "
-      "or a file, each byte copied through the kernel. That is the tutorial's "
-      "\"数据通信不方便\". Python's Queue and Pipe pickle objects into a pipe the same way.",
-      "Shared memory must be asked for (MAP_SHARED before the fork) and then needs the "
-      "same care as threads: atomics or locks. Threads share everything by default "
-      "(//thread:process_vs_thread).",
-      "What varies: PIDs and the addresses (ASLR); the numbers do not.",
-  });
+  lesson::Notice(process::AddressSpacePoints(seen));
   return 0;
 }

@@ -11,12 +11,14 @@
 // contained. The same crash in a thread takes the whole process down
 // (//thread:crash). The SIGSEGV comes from a store to a page mapped PROT_NONE, not from
 // a null-pointer write, which would be undefined behaviour the compiler may delete or
-// turn into a different trap (process/crash.h explains).
+// turn into a different trap (process/crash_kinds.h explains).
 //
 //   bazel run //process:crash_isolation
-//   bazel run //process:crash_isolation -- --sibling_ms=1000
+//   bazel run //process:crash_isolation -- --sibling_work=1s
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -26,114 +28,143 @@
 #include "absl/time/time.h"
 #include "common/flags.h"
 #include "common/lesson.h"
-#include "process/crash.h"
+#include "common/table.h"
+#include "common/trace.h"
+#include "process/conclusions.h"
+#include "process/crash_kinds.h"
+#include "process/describe.h"
 #include "process/interrupt_guard.h"
 #include "process/pipe.h"
 #include "process/process.h"
 
-ABSL_FLAG(int, sibling_ms, 300, "how long the healthy sibling works");
+ABSL_FLAG(absl::Duration, sibling_work, absl::Milliseconds(300),
+          "how long the healthy sibling works (e.g. 300ms)");
 
 namespace {
 
-// Each child says what it is about to do, then tells the parent through `said` (so the
-// parent's next heading comes after the three announcements).
-void Announce(process::Pipe& said, const std::string& line) {
-  lesson::Print("%s", line);
-  (void)said.WriteAll("+");
-}
+constexpr int kSiblingSteps = 3;
+
+// Each child tells the parent through `said` once it has printed its first line, so that
+// the parent's next heading comes after the three announcements.
+void Said(process::Pipe& said) { (void)said.WriteAll("+"); }
 
 [[noreturn]] void Segfault(process::Pipe& said) {
-  Announce(said, absl::StrFormat("  segv child (PID %d): storing to a page that has no "
-                                 "access rights...",
-                                 getpid()));
+  lesson::Print("  segv child (PID %d): storing to a page that has no access rights...", getpid());
+  Said(said);
+  trace::Instant("store to a PROT_NONE page: SIGSEGV");
   process::SegfaultNow();
 }
 
 [[noreturn]] void Abort(process::Pipe& said) {
-  Announce(said, absl::StrFormat("  abort child (PID %d): calling abort()...", getpid()));
+  lesson::Print("  abort child (PID %d): calling abort()...", getpid());
+  Said(said);
+  trace::Instant("abort(): SIGABRT");
   process::AbortNow();
 }
 
 // Works in steps, saying so, and ends normally: the crashes next door do not reach it.
-int Sibling(process::Pipe& said, int work_ms) {
-  Announce(said, absl::StrFormat("  sibling (PID %d): working for %d ms", getpid(), work_ms));
-  for (int step = 1; step <= 3; ++step) {
-    absl::SleepFor(absl::Milliseconds(work_ms) / 3);
-    lesson::Print("  sibling: step %d of 3 done", step);
+int Sibling(process::Pipe& said, absl::Duration work) {
+  lesson::Print("  sibling (PID %d): working for %s", getpid(), absl::FormatDuration(work));
+  Said(said);
+  for (int step = 1; step <= kSiblingSteps; ++step) {
+    trace::Span span(absl::StrFormat("work, step %d", step), trace::kSleep);
+    absl::SleepFor(work / kSiblingSteps);
+    lesson::Print("  sibling: step %d of %d done", step, kSiblingSteps);
   }
   return 0;
+}
+
+// This machine's kernel.core_pattern: where a core dump would go ("core", "|/usr/...").
+std::string CorePattern() {
+  char text[256] = "";
+  if (std::FILE* file = std::fopen("/proc/sys/kernel/core_pattern", "r")) {
+    if (std::fgets(text, sizeof text, file) == nullptr) text[0] = '\0';
+    std::fclose(file);
+  }
+  std::string pattern = text;
+  while (!pattern.empty() && pattern.back() == '\n') pattern.pop_back();
+  return pattern;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   lesson::ParseFlags(argc, argv, "Children crash; the parent and a sibling carry on.");
-  lesson::RequireInRange(FLAGS_sibling_ms, 30, 10000);
-  const int sibling_ms = absl::GetFlag(FLAGS_sibling_ms);
-  process::InterruptGuard guard;
+  lesson::RequireInRange(FLAGS_sibling_work, absl::Milliseconds(30), absl::Seconds(10));
+  const absl::Duration sibling_work = absl::GetFlag(FLAGS_sibling_work);
+  process::InterruptGuard guard;  // Ctrl-C stops the sibling too (interrupt_guard.h).
 
-  lesson::Title("进程属性: 崩溃隔离", "Process properties: a crash stays in its process");
+  lesson::Title("进程属性：崩溃隔离", "Process properties: a crash stays in its process");
 
   lesson::Step("Three children at once: two crash, one works");
-  struct Child {
-    const char* name;
-    process::Process process;
-  };
   absl::StatusOr<process::Pipe> said = process::Pipe::Create();
   if (!said.ok()) {
     lesson::PrintError("%s", said.status().ToString());
     return 1;
   }
   process::Pipe& pipe = *said;
-  std::vector<Child> children;
-  children.push_back({"segv child", process::Process([&pipe] { Segfault(pipe); })});
-  children.push_back({"abort child", process::Process([&pipe] { Abort(pipe); })});
-  children.push_back(
-      {"sibling", process::Process([&pipe, sibling_ms] { return Sibling(pipe, sibling_ms); })});
-  for (Child& child : children) {
-    if (absl::Status s = child.process.Start(); !s.ok()) {
+  std::vector<process::Process> children;
+  children.emplace_back([&pipe] { Segfault(pipe); });
+  children.emplace_back([&pipe] { Abort(pipe); });
+  children.emplace_back([&pipe, sibling_work] { return Sibling(pipe, sibling_work); });
+  const char* const names[] = {"segv child", "abort child", "sibling"};  // In the trace.
+  const lesson::Text labels[] = {lesson::Tr("segv child"), lesson::Tr("abort child"),
+                                 lesson::Tr("sibling")};
+  int label_width = 0;
+  for (const lesson::Text& label : labels) {
+    label_width = std::max(label_width, lesson::DisplayWidth(label.str()));
+  }
+  for (size_t i = 0; i < children.size(); ++i) {
+    children[i].set_name(names[i]);
+    if (absl::Status s = children[i].Start(); !s.ok()) {
       lesson::PrintError("%s", s.ToString());
       return 1;
     }
   }
-  for (size_t i = 0; i < children.size(); ++i) {
-    char byte;
-    if (read(pipe.read_fd(), &byte, 1) != 1) break;
+  {
+    trace::Span waiting("wait for the three first lines", trace::kIo);
+    for (size_t i = 0; i < children.size(); ++i) {
+      char byte;
+      if (read(pipe.read_fd(), &byte, 1) != 1) break;
+    }
   }
 
   lesson::Step("The parent reaps them and reads how each ended");
-  for (Child& child : children) {
-    if (absl::Status s = child.process.Join(); !s.ok()) {
+  process::CrashObservation seen;
+  seen.core_pattern = CorePattern();
+  process::Process& sibling = children.back();
+  for (size_t i = 0; i < children.size(); ++i) {
+    process::Process& child = children[i];
+    if (absl::Status s = child.Join(); !s.ok()) {
       lesson::PrintError("%s", s.ToString());
       return 1;
     }
-    lesson::Print("  %-11s (PID %d): %s   [Python's exitcode: %d]", child.name, child.process.pid(),
-                  child.process.exit_status()->ToString(), *child.process.exit_code());
-    if (child.process.exit_status()->signaled()) {
-      const bool sibling_running = children.back().process.IsAlive();
-      lesson::Print("    ...and the sibling is %s", sibling_running ? "still running" : "done");
+    const process::ExitStatus status = *child.exit_status();
+    lesson::Print("  %s (PID %d): %s   [Python's exitcode: %d]",
+                  lesson::PadRight(labels[i].str(), label_width), child.pid(),
+                  process::DescribeExit(status).str(), *child.exit_code());
+    if (&child == &sibling) {
+      seen.sibling_exit_code = status.exited() ? status.code() : -status.signal();
+      continue;
+    }
+    const bool sibling_running = sibling.IsAlive();
+    seen.crashes.push_back({.expected_signal = i == 0 ? SIGSEGV : SIGABRT,
+                            .status = status,
+                            .sibling_running_at_reap = sibling_running});
+    if (sibling_running) {
+      lesson::Print("    ...and the sibling is still running");
+    } else {
+      lesson::Print("    ...and the sibling has already finished");
     }
   }
+  seen.sibling_work_ms = absl::ToDoubleMilliseconds(sibling_work);
 
   lesson::Step("The parent carries on");
   int crashed = 0;
-  for (const Child& child : children) crashed += child.process.exit_status()->signaled();
-  lesson::Print(
-      "  parent (PID %d): still here; %d of %d children crashed, 0 of that "
-      "reached me",
-      getpid(), crashed, static_cast<int>(children.size()));
+  for (const process::Process& child : children) crashed += child.exit_status()->signaled();
+  lesson::Print("  parent (PID %d): still here; %d of %d children crashed, none of it reached me",
+                getpid(), crashed, static_cast<int>(children.size()));
 
-  lesson::Notice({
-      "Each crash ended exactly one process. The kernel killed it with a signal "
-      "(11 SIGSEGV, 6 SIGABRT) and recorded that in its wait status, which is how the "
-      "parent could say what happened; Python reports the same as exitcode -11 and -6.",
-      "The sibling was alive when the crashes were reaped and finished all its steps: "
-      "separate address spaces, so a wild store in one process cannot touch another.",
-      "The crashing children set their core-file limit to 0, so no core file is left in "
-      "the working directory.",
-      "Contrast //thread:crash: the same crash in a thread kills every thread of the "
-      "process (\"一个线程死掉整个进程就死掉\").",
-      "What varies: PIDs, and the order of the three children's first lines.",
-  });
+  lesson::Notice(process::CrashIsolationPoints(seen));
   return 0;
 }

@@ -4,7 +4,7 @@
 // p3 cannot run until it ends. The tutorial's fix is to open the task manager and end p1;
 // then p2 and p3 run, showing that processes are independent of each other. Here main
 // waits for p1 before starting p2 and p3, and a watchdog process plays the task manager:
-// after --deadline_ms it sends p1 SIGKILL (what `kill -9` and "end task" do). Main then
+// after --deadline it sends p1 SIGKILL (what `kill -9` and "end task" do). Main then
 // reports how p1 died, and p2 and p3 run normally.
 //
 // How C++ differs: nothing Python-specific. One Unix detail matters: the watchdog is p1's
@@ -13,8 +13,13 @@
 // itself, and signals through it: a pidfd cannot hit another process that got the same
 // number later.
 //
+// With --trace=PATH the timeline shows p1 blocked from its start until the kill (a killed
+// process records nothing more: its span is closed at the moment main reaped it), the
+// watchdog's "SIGKILL sent" instant, main blocked in join(p1), then p2 and p3.
+//
 //   bazel run //process:kill
-//   bazel run //process:kill -- --deadline_ms=30000   # then `kill -9 <p1>` yourself
+//   bazel run //process:kill -- --deadline=30s     # then `kill -9 <p1>` yourself
+//   bazel run //process:kill -- --trace=/tmp/kill.json
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -30,11 +35,15 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
+#include "common/trace.h"
+#include "process/conclusions.h"
+#include "process/describe.h"
 #include "process/interrupt_guard.h"
 #include "process/pipe.h"
 #include "process/process.h"
 
-ABSL_FLAG(int, deadline_ms, 1000, "how long the watchdog lets p1 block before killing it");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(1),
+          "how long the watchdog lets p1 block before killing it (e.g. 1s)");
 
 namespace {
 
@@ -47,6 +56,9 @@ int PidfdSendSignal(int pidfd, int signal_number) {
 
 // p1: starts, then blocks forever (as if waiting for input that never comes).
 [[noreturn]] void BlockForever() {
+  // Recorded the moment it begins (a child writes each event at once), so the timeline
+  // still shows it after the SIGKILL: the span ends where main reaped p1.
+  trace::Span blocked("blocked forever: pause()", trace::kWait);
   lesson::Print("  p1 (PID %d): started, now blocked forever", getpid());
   while (true) pause();
 }
@@ -54,12 +66,15 @@ int PidfdSendSignal(int pidfd, int signal_number) {
 // The task manager: after the deadline, SIGKILL p1 through a pidfd.
 // It writes to `fired` before the kill, so that main, once p1 is gone, can tell whether
 // the watchdog did it or someone else did (and the watchdog is then still waiting).
-int Watchdog(pid_t p1, int deadline_ms, process::Pipe& fired) {
+int Watchdog(pid_t p1, absl::Duration deadline, process::Pipe& fired) {
   // Opened now, while p1 certainly exists: from here on the fd names that process only.
   const int pidfd = PidfdOpen(p1);
-  absl::SleepFor(absl::Milliseconds(deadline_ms));
-  lesson::Print("  watchdog (PID %d): p1 has blocked for %d ms: kill -9 %d", getpid(), deadline_ms,
-                p1);
+  {
+    trace::Span waiting("let p1 block until the deadline", trace::kSleep);
+    absl::SleepFor(deadline);
+  }
+  lesson::Print("  watchdog (PID %d): p1 has blocked for %s: kill -9 %d", getpid(),
+                absl::FormatDuration(deadline), p1);
   (void)fired.WriteAll("!");
   const int sent = pidfd >= 0 ? PidfdSendSignal(pidfd, SIGKILL)
                               : kill(p1, SIGKILL);  // Kernel without pidfds (< 5.3).
@@ -67,10 +82,14 @@ int Watchdog(pid_t p1, int deadline_ms, process::Pipe& fired) {
     lesson::Print("  watchdog: p1 was already gone (%s)", strerrordesc_np(errno));
     return 1;
   }
+  trace::Instant("SIGKILL sent to p1 (kill -9)");
   return 0;
 }
 
-void SayHello(const char* name) { lesson::Print("  %s (PID %d): 执行了 (I ran)", name, getpid()); }
+void SayHello(const char* name) {
+  trace::Span span("执行了 (ran)");
+  lesson::Print("  %s (PID %d): ran", name, getpid());
+}
 
 int Fail(const absl::Status& status) {
   lesson::PrintError("%s", status.ToString());
@@ -81,61 +100,64 @@ int Fail(const absl::Status& status) {
 
 int main(int argc, char** argv) {
   lesson::ParseFlags(argc, argv, "A blocked process, killed by a watchdog; the others carry on.");
-  lesson::RequireInRange(FLAGS_deadline_ms, 100, 60000);
-  const int deadline_ms = absl::GetFlag(FLAGS_deadline_ms);
-  process::InterruptGuard guard;
+  lesson::RequireInRange(FLAGS_deadline, absl::Milliseconds(100), absl::Seconds(60));
+  const absl::Duration deadline = absl::GetFlag(FLAGS_deadline);
+  process::InterruptGuard guard;  // Ctrl-C ends p1 and the watchdog too (interrupt_guard.h).
 
   lesson::Title("杀掉进程", "Killing a process");
+  process::KillObservation seen;
+  seen.deadline_ms = absl::ToDoubleMilliseconds(deadline);
 
   lesson::Step("p1 blocks; p2 and p3 wait behind it");
   process::Process p1(BlockForever);
+  p1.set_name("p1");
   if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
   lesson::Stopwatch p1_age;
   absl::StatusOr<process::Pipe> fired = process::Pipe::Create();
   if (!fired.ok()) return Fail(fired.status());
   const pid_t p1_pid = p1.pid();
   process::Process watchdog(
-      [p1_pid, deadline_ms, &fired] { return Watchdog(p1_pid, deadline_ms, *fired); });
+      [p1_pid, deadline, &fired] { return Watchdog(p1_pid, deadline, *fired); });
+  watchdog.set_name("watchdog (the task manager)");
   if (absl::Status s = watchdog.Start(); !s.ok()) return Fail(s);
   fired->CloseWrite();
-  lesson::Print("  main: p2 and p3 start after p1 ends. The watchdog (PID %d) ends p1 in %d ms,",
-                watchdog.pid(), deadline_ms);
+  lesson::Print("  main: p2 and p3 start after p1 ends. The watchdog (PID %d) ends p1 in %s,",
+                watchdog.pid(), absl::FormatDuration(deadline));
   lesson::Print("        or do it yourself from another terminal: kill -9 %d", p1.pid());
 
   if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // Blocks until p1 is gone.
-  lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(), p1.exit_status()->ToString(),
-                p1_age.Seconds() * 1000);
+  seen.p1_lived_ms = p1_age.Seconds() * 1000;
+  seen.p1_signal = p1.exit_status()->signaled() ? p1.exit_status()->signal() : 0;
+  lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(),
+                process::DescribeExit(*p1.exit_status()).str(), seen.p1_lived_ms);
   // If someone else ended p1 first, the watchdog has not fired and is still waiting: it
   // is not needed any more.
   pollfd has_fired{fired->read_fd(), POLLIN, 0};
-  const bool watchdog_still_waiting = poll(&has_fired, 1, 0) == 0;
-  if (watchdog_still_waiting) (void)watchdog.Kill();
+  seen.watchdog_fired = poll(&has_fired, 1, 0) == 1;
+  if (!seen.watchdog_fired) (void)watchdog.Kill();
   if (absl::Status s = watchdog.Join(); !s.ok()) return Fail(s);
-  lesson::Print("  main: watchdog %s%s", watchdog.exit_status()->ToString(),
-                watchdog_still_waiting ? " (no longer needed)" : "");
+  if (seen.watchdog_fired) {
+    lesson::Print("  main: watchdog %s", process::DescribeExit(*watchdog.exit_status()).str());
+  } else {
+    lesson::Print("  main: watchdog %s (no longer needed)",
+                  process::DescribeExit(*watchdog.exit_status()).str());
+  }
 
   lesson::Step("p1 is gone: p2 and p3 run");
   process::Process p2(SayHello, "p2");
   process::Process p3(SayHello, "p3");
+  p2.set_name("p2");
+  p3.set_name("p3");
   for (process::Process* p : {&p2, &p3}) {
     if (absl::Status s = p->Start(); !s.ok()) return Fail(s);
   }
   for (process::Process* p : {&p2, &p3}) {
     if (absl::Status s = p->Join(); !s.ok()) return Fail(s);
   }
-  lesson::Print("  main: p2 %s, p3 %s", p2.exit_status()->ToString(), p3.exit_status()->ToString());
+  seen.others_exited_zero = p2.exit_code() == 0 && p3.exit_code() == 0;
+  lesson::Print("  main: p2 %s, p3 %s", process::DescribeExit(*p2.exit_status()).str(),
+                process::DescribeExit(*p3.exit_status()).str());
 
-  lesson::Notice({
-      "p1 was killed by signal 9 (SIGKILL): it had no say, could not clean up, and its "
-      "exit status records the signal (Python's p1.exitcode would be -9).",
-      "Killing p1 did nothing to main, the watchdog, p2 or p3: processes are independent "
-      "(\"进程之间是相互没有关联的\").",
-      "p2 and p3 could not run before only because main chose to wait for p1; nothing "
-      "in the OS tied them together. A timeout on the wait (p1.Join(timeout)) is the "
-      "programmatic way out, without a watchdog.",
-      "`kill <pid>` without -9 sends SIGTERM, which a process may handle or ignore; "
-      "try it with --deadline_ms=30000 and see how p1's end is reported.",
-      "What varies: PIDs and the exact milliseconds.",
-  });
+  lesson::Notice(process::KillPoints(seen));
   return 0;
 }

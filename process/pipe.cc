@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "common/trace.h"
 
 namespace process {
 namespace {
@@ -66,6 +67,7 @@ absl::Status Pipe::WriteAll(std::string_view data) {
 
 absl::StatusOr<std::string> Pipe::ReadAll() {
   if (read_fd_ < 0) return absl::FailedPreconditionError("ReadAll: the read end is closed");
+  trace::Span reading("read the pipe until every writer has closed it", trace::kIo);
   std::string text;
   char buffer[4096];
   while (true) {

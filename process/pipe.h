@@ -50,7 +50,8 @@ class Pipe {
   absl::Status WriteAll(std::string_view data);
 
   // Reads the read end until end of file, i.e. until every copy of the write end (in
-  // this process and in every child) is closed.
+  // this process and in every child) is closed. In a trace, the wait is a span in the
+  // state kIo (waiting for I/O).
   absl::StatusOr<std::string> ReadAll();
 
  private:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/trace.h"
 #include "process/child_registry.h"
 
 extern char** environ;
@@ -30,6 +32,7 @@ struct Process::State {
   std::vector<std::string> argv;
   bool is_program = false;
   bool die_with_parent = true;
+  std::string name;
 
   mutable std::mutex mu;
   bool started ABSL_GUARDED_BY(mu) = false;
@@ -88,8 +91,8 @@ void WriteToStderr(const std::string& text) {
 // The forked child's whole life. Never returns into the caller (a test framework, a
 // lesson's main): it ends in _exit, which skips the parent's atexit handlers and static
 // destructors that the child only has copies of.
-[[noreturn]] void RunChild(std::function<int()>& body, bool die_with_parent, pid_t parent,
-                           const sigset_t& original_mask) {
+[[noreturn]] void RunChild(std::function<int()>& body, const std::string& name,
+                           bool die_with_parent, pid_t parent, const sigset_t& original_mask) {
   internal::ResetInForkedChild();
   sigprocmask(SIG_SETMASK, &original_mask, nullptr);
   if (die_with_parent) {
@@ -97,6 +100,7 @@ void WriteToStderr(const std::string& text) {
     // The parent may have died before prctl: then nobody would ever send the signal.
     if (getppid() != parent) raise(SIGKILL);
   }
+  trace::NameProcess(name);  // The trace already follows the fork; this names the row.
   int code = 0;
   try {
     code = body();
@@ -110,6 +114,68 @@ void WriteToStderr(const std::string& text) {
   }
   std::fflush(nullptr);  // What the callable printf'd must not be lost by _exit.
   _exit(code);
+}
+
+// While it exists, the calling thread holds back SIGINT, SIGTERM and SIGHUP (the signals
+// an InterruptGuard handles): they stay pending and are delivered when it goes. Start()
+// holds them from before the fork until the new child is in the child registry, so that
+// an interrupt can never miss a child that exists.
+class InterruptsHeld {
+ public:
+  InterruptsHeld() {
+    sigset_t guarded;
+    sigemptyset(&guarded);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&guarded, signal_number);
+    pthread_sigmask(SIG_BLOCK, &guarded, &original_mask_);
+  }
+  ~InterruptsHeld() { pthread_sigmask(SIG_SETMASK, &original_mask_, nullptr); }
+  InterruptsHeld(const InterruptsHeld&) = delete;
+  InterruptsHeld& operator=(const InterruptsHeld&) = delete;
+
+  // The mask as it was before: what the child must start with.
+  const sigset_t& original_mask() const { return original_mask_; }
+
+ private:
+  sigset_t original_mask_;
+};
+
+// The outcome of one fork or posix_spawn: the child's PID, or the errno of the failure.
+struct Started {
+  pid_t pid = -1;
+  int error = 0;
+};
+
+// Spawn: a fresh program image, argv[0] a path. The child starts with `mask`, not with
+// the interrupts Start() is holding back.
+Started SpawnProgram(std::vector<std::string>& argv, const sigset_t& mask) {
+  std::vector<char*> args;
+  for (std::string& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setsigmask(&attributes, &mask);
+  Started started;
+  started.error = posix_spawn(&started.pid, args[0], nullptr, &attributes, args.data(), environ);
+  posix_spawnattr_destroy(&attributes);
+  return started;
+}
+
+// Fork: a copy of this process that runs `body` and exits (RunChild never returns).
+Started ForkCallable(std::function<int()>& body, const std::string& name, bool die_with_parent,
+                     const sigset_t& mask) {
+  const pid_t parent = getpid();
+  Started started;
+  started.pid = fork();
+  if (started.pid == 0) RunChild(body, name, die_with_parent, parent, mask);
+  if (started.pid < 0) started.error = errno;
+  return started;
+}
+
+// Python's default names: Process-1, Process-2, ... in order of creation.
+std::string NextDefaultName() {
+  static std::atomic<int> created{0};
+  return absl::StrFormat("Process-%d", created.fetch_add(1) + 1);
 }
 
 }  // namespace
@@ -140,7 +206,10 @@ std::string ExitStatus::ToString() const {
 
 // --- Process ----------------------------------------------------------------------------
 
-Process::Process(Body body) : state_(std::make_unique<State>()) { state_->body = std::move(body); }
+Process::Process(Body body) : state_(std::make_unique<State>()) {
+  state_->body = std::move(body);
+  state_->name = NextDefaultName();
+}
 
 Process Process::Program(std::vector<std::string> argv) {
   Process process(Body{});
@@ -171,6 +240,15 @@ Process::~Process() {
   (void)Join();  // SIGKILL cannot be refused, so this returns promptly.
 }
 
+const std::string& Process::name() const {
+  static const std::string* const kMovedFrom = new std::string;
+  return state_ == nullptr ? *kMovedFrom : state_->name;
+}
+
+void Process::set_name(std::string name) {
+  if (state_ != nullptr) state_->name = std::move(name);
+}
+
 void Process::set_die_with_parent(bool die_with_parent) {
   if (state_ != nullptr) state_->die_with_parent = die_with_parent;
 }
@@ -183,52 +261,33 @@ absl::Status Process::Start() {
   if (s.is_program && s.argv.empty()) {
     return absl::InvalidArgumentError("Program() needs at least argv[0]");
   }
+  // A place in the child registry first (process/child_registry.h): once the child
+  // exists, recording it must not be able to fail.
   const int slot = internal::ReserveChildSlot();
   if (slot < 0) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "more than %d children alive at once in this process", internal::kMaxLiveChildren));
   }
-
   // Whatever stdio holds now would otherwise be copied into the child and written twice.
   std::fflush(nullptr);
-  // An interrupt between fork and FillChildSlot would miss this child: hold the
-  // InterruptGuard's signals until the child is recorded.
-  sigset_t guarded, original_mask;
-  sigemptyset(&guarded);
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&guarded, signal_number);
-  pthread_sigmask(SIG_BLOCK, &guarded, &original_mask);
 
-  pid_t pid = -1;
-  int error = 0;
-  const char* call = "fork";
-  if (s.is_program) {
-    call = "posix_spawn";
-    std::vector<char*> args;
-    for (std::string& arg : s.argv) args.push_back(arg.data());
-    args.push_back(nullptr);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setsigmask(&attributes, &original_mask);  // Not our temporary block.
-    error = posix_spawn(&pid, args[0], nullptr, &attributes, args.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-  } else {
-    const pid_t parent = getpid();
-    pid = fork();
-    if (pid == 0) RunChild(s.body, s.die_with_parent, parent, original_mask);
-    if (pid < 0) error = errno;
-  }
+  Started started;
+  {
+    InterruptsHeld held;
+    started = s.is_program
+                  ? SpawnProgram(s.argv, held.original_mask())
+                  : ForkCallable(s.body, s.name, s.die_with_parent, held.original_mask());
+    if (started.error == 0) internal::FillChildSlot(slot, started.pid);
+  }  // A pending interrupt is delivered here, and finds the child in the registry.
 
-  if (error == 0) internal::FillChildSlot(slot, pid);
-  pthread_sigmask(SIG_SETMASK, &original_mask, nullptr);
-  if (error != 0) {
+  if (started.error != 0) {
     internal::ReleaseChildSlot(slot);
-    if (s.is_program)
-      return StartError(absl::StrFormat("posix_spawn %s", s.argv[0]).c_str(), error);
-    return StartError(call, error);
+    return s.is_program
+               ? StartError(absl::StrFormat("posix_spawn %s", s.argv[0]).c_str(), started.error)
+               : StartError("fork", started.error);
   }
   s.started = true;
-  s.pid = pid;
+  s.pid = started.pid;
   s.registry_slot = slot;
   return absl::OkStatus();
 }
@@ -242,6 +301,12 @@ absl::Status Process::Join(absl::Duration timeout) {
     if (!s.started) return absl::FailedPreconditionError("Join() before Start()");
     if (s.reaped) return absl::OkStatus();
     pid = s.pid;
+  }
+  // On the timeline: this thread blocked until the child ended (IsAlive's zero-length
+  // look is not a wait).
+  std::optional<trace::Span> waiting;
+  if (timeout > absl::ZeroDuration() && trace::Enabled()) {
+    waiting.emplace(absl::StrFormat("join %s (PID %d)", s.name, pid), trace::kJoin);
   }
 
   // Wait for the end without reaping (WNOWAIT): until reaped under the lock below, the
@@ -278,22 +343,28 @@ absl::Status Process::Join(absl::Duration timeout) {
     pause = std::min(pause * 2, absl::Milliseconds(5));
   }
 
-  std::lock_guard lock(s.mu);
-  if (s.reaped) return absl::OkStatus();
-  // Off the interrupt table first, so a signal handler never targets a reaped PID.
-  internal::ReleaseChildSlot(s.registry_slot);
-  int wait_status = 0;
-  rusage ru{};
-  pid_t r;
-  do {
-    r = wait4(pid, &wait_status, 0, &ru);  // A zombie now: returns at once.
-  } while (r < 0 && errno == EINTR);
-  s.reaped = true;
-  if (r != pid) {
-    return absl::InternalError(absl::StrFormat("wait4(%d): %s", pid, ErrnoText(errno)));
+  ExitStatus ended;
+  {
+    std::lock_guard lock(s.mu);
+    if (s.reaped) return absl::OkStatus();
+    // Off the interrupt table first, so a signal handler never targets a reaped PID.
+    internal::ReleaseChildSlot(s.registry_slot);
+    int wait_status = 0;
+    rusage ru{};
+    pid_t r;
+    do {
+      r = wait4(pid, &wait_status, 0, &ru);  // A zombie now: returns at once.
+    } while (r < 0 && errno == EINTR);
+    s.reaped = true;
+    if (r != pid) {
+      return absl::InternalError(absl::StrFormat("wait4(%d): %s", pid, ErrnoText(errno)));
+    }
+    ended = ExitStatus::FromWaitStatus(wait_status);
+    s.exit_status = ended;
+    s.usage = FromRusage(ru);
   }
-  s.exit_status = ExitStatus::FromWaitStatus(wait_status);
-  s.usage = FromRusage(ru);
+  // Closes, in the trace, whatever the child was still inside when it ended.
+  trace::ProcessEnded(pid, absl::StrFormat("%s: %s", s.name, ended.ToString()));
   return absl::OkStatus();
 }
 
@@ -311,6 +382,11 @@ absl::Status Process::Signal(int signal) {
   if (kill(state_->pid, signal) != 0) {
     return absl::InternalError(
         absl::StrFormat("kill(%d, %d): %s", state_->pid, signal, ErrnoText(errno)));
+  }
+  if (trace::Enabled()) {
+    const char* abbreviation = sigabbrev_np(signal);
+    trace::Instant(absl::StrFormat("SIG%s sent to %s (PID %d)",
+                                   abbreviation ? abbreviation : "?", state_->name, state_->pid));
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 // becomes
 //
 //   process::Process p1(coding, 1);
+//   p1.set_name("p1");                                  // Python's Process(name="p1")
 //   if (absl::Status s = p1.Start(); !s.ok()) { ... }   // fork() failed: s says why
 //   p1.Join();
 //   lesson::Print("%s", p1.exit_status()->ToString());  // "exited with code 0"
@@ -34,6 +35,12 @@
 //   exits while the child runs, the child is killed too. Use set_die_with_parent(false)
 //   before Start() for a child that must outlive its starting thread.
 // - Interrupted programs clean up: see process/interrupt_guard.h.
+// - Timelines (common/trace.h, --trace=PATH): a forked child is a process of its own in
+//   the trace, named after the Process (name()); Join() records the wait as a span
+//   (state kJoin) on the calling thread; every reap (Join, IsAlive, the destructor)
+//   records trace::ProcessEnded with how the child ended, which closes any span the
+//   child was inside when it died; Signal() records the signal sent as an instant.
+//   All of it costs nothing when no trace is being written.
 //
 // Rules for the child (the callable). After fork() only the calling thread exists in the
 // child. If the parent had other threads, they may have held locks at that instant (a
@@ -121,6 +128,11 @@ struct ResourceUsage {
   absl::Duration cpu() const { return user_cpu + system_cpu; }
 };
 
+// What a Process can run: `target(args...)` on the child's own copies of target and args
+// (as std::thread, it stores them decayed: copies of lvalues, moved-in rvalues).
+template <typename F, typename... Args>
+concept Target = std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
+
 class Process {
  public:
   // A process that will run `target(args...)` in a forked child once started. `target`
@@ -129,8 +141,8 @@ class Process {
   // std::function). `target` returns void (exit code 0) or an integer,
   // which becomes the exit code (the kernel keeps its low 8 bits).
   template <typename F, typename... Args>
-  requires std::invocable < std::decay_t<F>
-  &, std::decay_t<Args>&... > explicit Process(F&& target, Args&&... args)
+    requires Target<F, Args...>
+  explicit Process(F&& target, Args&&... args)
       : Process(MakeBody(std::forward<F>(target), std::forward<Args>(args)...)) {}
 
   // A process that will run the program argv[0] (a path; no PATH search) with the given
@@ -146,6 +158,12 @@ class Process {
   // If the child is still running: kills it with SIGKILL and reaps it (never leaves a
   // zombie or an orphan). If it has ended but was not joined: reaps it.
   ~Process();
+
+  // Python's Process.name: "Process-1", "Process-2", ... in the order the Process objects
+  // of this program were created, unless set_name() chose one. It names the child in a
+  // trace and in the trace's spans ("join p1"). Set it before Start().
+  const std::string& name() const;
+  void set_name(std::string name);
 
   // Before Start(): whether the child is killed when the thread that started it (in
   // practice: the parent process) dies. Default true. Applies to callables (fork); a

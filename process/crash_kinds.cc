@@ -1,4 +1,4 @@
-#include "process/crash.h"
+#include "process/crash_kinds.h"
 
 #include <signal.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-// process/crash.h — a process crashing for real, on purpose (for lessons and tests).
+// process/crash_kinds.h — a process crashing for real, on purpose (for lessons and tests).
 //
 // Both functions first set the core-file size limit to 0, so the crash leaves no core
 // file in the working directory, and restore the signal's default action, so that the
@@ -6,8 +6,8 @@
 // (Sanitizers install SIGSEGV handlers that would turn the crash into a report and
 // exit(1); the default action is restored with the raw rt_sigaction system call, which
 // their interceptors do not see.)
-#ifndef PROCESS_CRASH_H_
-#define PROCESS_CRASH_H_
+#ifndef PROCESS_CRASH_KINDS_H_
+#define PROCESS_CRASH_KINDS_H_
 
 namespace process {
 
@@ -26,4 +26,4 @@ namespace process {
 
 }  // namespace process
 
-#endif  // PROCESS_CRASH_H_
+#endif  // PROCESS_CRASH_KINDS_H_

@@ -1,0 +1,27 @@
+// process/describe.h — how a child ended, in the reader's language.
+//
+// ExitStatus::ToString() is for logs and tests, always English ("killed by signal 9
+// (SIGKILL: Killed)"). A lesson tells the reader, in English or Chinese, with the same
+// English wording so that the two never drift apart:
+//
+//   lesson::Print("p1 %s", process::DescribeExit(*p1.exit_status()).str());
+//   //   English: "p1 killed by signal 9 (SIGKILL: Killed)"
+//   //   Chinese: "p1 被信号 9（SIGKILL：被强制杀死）终止"
+#ifndef PROCESS_DESCRIBE_H_
+#define PROCESS_DESCRIBE_H_
+
+#include "common/message.h"
+#include "process/process.h"
+
+namespace process {
+
+// "exited with code 0", "killed by signal 11 (SIGSEGV: Segmentation fault)", translated.
+lesson::Text DescribeExit(const ExitStatus& status);
+
+// The signal's description ("Segmentation fault"), translated for the signals the lessons
+// show (SIGSEGV, SIGABRT, SIGKILL, SIGTERM, SIGINT, SIGHUP); glibc's English otherwise.
+lesson::Text DescribeSignal(int signal_number);
+
+}  // namespace process
+
+#endif  // PROCESS_DESCRIBE_H_
