@@ -11,9 +11,9 @@ namespace {
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
-// With a pure yield (io_ms=0) the schedule is round-robin: each round of 4 nets 1.
+// With a pure yield (io=0) the schedule is round-robin: each round of 4 nets 1.
 TEST(AsyncRaceLessonTest, LostUpdatesAndTheFix) {
-  for (const char* io : {"--io_ms=0", "--io_ms=1"}) {
+  for (const char* io : {"--io=0", "--io=1ms"}) {
     lesson::ProgramResult r = RunLesson("async_race", {"--workers=4", "--increments=50", io});
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     EXPECT_EQ(r.leftover_processes, 0);
@@ -27,17 +27,23 @@ TEST(AsyncRaceLessonTest, LostUpdatesAndTheFix) {
                 HasSubstr("counter = 50, expected 200: 150 updates LOST"))
         << io;
     EXPECT_THAT(out.substr(part3), HasSubstr("counter = 200, expected 200: no update lost"));
-    // The trace: all four read 0 before anyone writes.
+    // The steps: all four read 0 before anyone writes.
     EXPECT_THAT(out, HasSubstr("  worker 0 reads  0\n  worker 1 reads  0\n"
                                "  worker 2 reads  0\n  worker 3 reads  0\n"
                                "  worker 0 writes 1\n"));
+    EXPECT_THAT(out, HasSubstr("Part 2 lost 150 of 200 updates on a single thread"));
   }
 }
 
+TEST(AsyncRaceLessonTest, OneWorkerLosesNothing) {
+  lesson::ProgramResult r = RunLesson("async_race", {"--workers=1", "--increments=20"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("With one worker nothing can run between"));
+}
+
 TEST(AsyncRaceLessonTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("async_race", {"--io_ms=101"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "async_race: --io_ms=101 is out of range; allowed: 0 to 100\n");
+  lesson::testing::ExpectRejected("coroutine/async_race", "--io=101ms");
+  lesson::testing::ExpectRejected("coroutine/async_race", "--workers=0");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // //coroutine:generator: lazy start, pulls interleave with the body, early drop cleans up,
-// send() round-trips, one thread.
+// send() round-trips, one thread, the frame off the stack.
 #include <regex>
 #include <set>
 #include <string>
@@ -51,6 +51,16 @@ TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
     threads.insert((*it)[1]);
   }
   EXPECT_EQ(threads.size(), 1u);
+  EXPECT_THAT(r.stdout_text, HasSubstr("took turns on one thread"));
+}
+
+// g++ allocates every coroutine frame on the heap: the body's local is off the stack.
+TEST(GeneratorLessonTest, FrameLivesOffTheStack) {
+  lesson::ProgramResult r = RunLesson("generator");
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("(on the stack)"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("(not on the stack: in the coroutine's frame"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("The frame lives on the heap"));
 }
 
 TEST(GeneratorLessonTest, OneValueOnly) {
@@ -58,6 +68,8 @@ TEST(GeneratorLessonTest, OneValueOnly) {
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_THAT(r.stdout_text, HasSubstr("got nothing: the generator has returned"));
   EXPECT_THAT(r.stdout_text, HasSubstr("drops the generator (it had already returned)"));
+  // Nothing was dropped early, so the notice does not say so.
+  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("Dropping the generator early")));
 }
 
 TEST(GeneratorLessonTest, RejectsBadFlag) {
