@@ -1,19 +1,25 @@
 // //process:join: without join() main's last line precedes the child's; with it the
 // order is main, child, child, main and the exit code is read back; a parent that does
 // not wait leaves an orphan that is re-parented. Nothing is left behind, even when the
-// lesson is interrupted.
+// lesson is interrupted. The trace shows the child as its own process and main waiting.
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
+#include <map>
 #include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "process/lesson_testing.h"
 
 namespace process {
 namespace {
 
+using ::process::testing::ExpectRejected;
 using ::process::testing::FindLine;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
@@ -22,23 +28,28 @@ using ::testing::Not;
 
 TEST(JoinTest, OrderWithoutAndWithJoin) {
   // 1 s of work: main's line right after fork() cannot be that late on any machine.
-  lesson::ProgramResult r = RunLesson("join", {"--work_ms=1000", "--exit_code=42"});
+  lesson::ProgramResult r = RunLesson("join", {"--work=1s", "--exit_code=42"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
   const std::vector<std::string> lines = Lines(r.stdout_text);
 
   // Without join: main's second line comes before the child's last one.
-  const int no_join = FindLine(lines, "进程没有阻塞");
-  const int with_join = FindLine(lines, "有进程阻塞");
+  const int no_join = FindLine(lines, "--- No join");
+  const int with_join = FindLine(lines, "--- With join");
   ASSERT_GE(no_join, 0);
   ASSERT_GT(with_join, no_join);
   const int main_first = FindLine(lines, "我是主进程", no_join);
   const int main_second = FindLine(lines, "我是主进程", main_first + 1);
+  const int child_first = FindLine(lines, "开始写代码", no_join);
   const int child_last = FindLine(lines, "休息一会儿", no_join);
   ASSERT_GT(main_first, 0);
   EXPECT_LT(main_second, child_last);
   EXPECT_LT(child_last, with_join);
   EXPECT_THAT(r.stdout_text, HasSubstr("p1.is_alive() = True"));
+  // The lesson reports the order the lines really came out in.
+  const std::string order = main_second < child_first ? "main, main, child, child"
+                                                      : "main, child, main, child";
+  EXPECT_THAT(r.stdout_text, HasSubstr("The lines came out in this order: " + order + " ("));
 
   // With join: exactly main, child, child, main.
   const int a = FindLine(lines, "我是主进程", with_join);
@@ -46,11 +57,21 @@ TEST(JoinTest, OrderWithoutAndWithJoin) {
   EXPECT_EQ(FindLine(lines, "休息一会儿", with_join), a + 2);
   EXPECT_EQ(FindLine(lines, "我是主进程", a + 1), a + 3);
   EXPECT_THAT(r.stdout_text, HasSubstr("p1.exitcode = 42: exited with code 42"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("its exit code, 42, was there to read"));
+}
+
+// The tutorial's lines are printed as the tutorial has them, in either language.
+TEST(JoinTest, TutorialLinesUnchangedInChinese) {
+  lesson::ProgramResult r = RunLesson("join", {"--work=0s", "--lang=zh"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n我是主进程，PID是\\d+\n")));
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n开始写代码，PID是\\d+\n")));
+  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n休息一会儿，PID是\\d+\n")));
 }
 
 // The orphan's PPID changes from its parent to the lesson, which adopts and reaps it.
 TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
-  lesson::ProgramResult r = RunLesson("join", {"--work_ms=0"});
+  lesson::ProgramResult r = RunLesson("join", {"--work=0s"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
   std::smatch before, after, main_pid;
@@ -65,11 +86,60 @@ TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
   EXPECT_THAT(r.stdout_text, HasSubstr("and reaped it: exited with code 0"));
 }
 
+// --trace: p1 is a process of its own (its pid, named "p1"), and main is blocked in
+// join() (a span in the state "join") while p1 works, until p1 has ended.
+TEST(JoinTest, TraceShowsTheChildAndMainWaitingForIt) {
+  const std::string path = ::testing::TempDir() + "/join_trace.json";
+  lesson::ProgramResult r = RunLesson("join", {"--work=200ms", "--trace=" + path});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
+  const int main_pid = std::stoi(m[1]);
+
+  std::ifstream file(path);
+  const nlohmann::json trace = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(trace.contains("traceEvents")) << "not a trace: " << path;
+  std::map<int, std::string> names;                // pid -> process_name
+  std::map<int, std::pair<double, double>> alive;  // pid -> first and last event
+  std::vector<std::pair<double, double>> joins;    // main's join spans
+  double open_join = -1;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    const std::string ph = e.value("ph", "");
+    const int pid = e.value("pid", 0);
+    const double ts = e.value("ts", 0.0);
+    if (ph == "M") {
+      if (e.value("name", "") == "process_name") {
+        names[pid] = e.value("args", nlohmann::json::object()).value("name", "");
+      }
+      continue;
+    }
+    auto [it, inserted] = alive.emplace(pid, std::make_pair(ts, ts));
+    if (!inserted) it->second.second = std::max(it->second.second, ts);
+    if (pid == main_pid && ph == "B" && e.value("cat", "") == "join") open_join = ts;
+    if (pid == main_pid && ph == "E" && open_join >= 0) {
+      joins.emplace_back(open_join, ts);
+      open_join = -1;
+    }
+  }
+  // Two p1s (without and with join), each a process of its own, not main.
+  std::vector<int> p1s;
+  for (const auto& [pid, name] : names) {
+    if (name == "p1") p1s.push_back(pid);
+  }
+  ASSERT_EQ(p1s.size(), 2u) << "processes named p1 in the trace";
+  for (int p1 : p1s) EXPECT_NE(p1, main_pid);
+  // The second p1 is the joined one: some join span of main covers its whole life.
+  const auto [p1_first, p1_last] = alive[p1s[1]];
+  bool covered = false;
+  for (const auto& [begin, end] : joins) covered = covered || (begin <= p1_first && end >= p1_last);
+  EXPECT_TRUE(covered) << "no join span on main (PID " << main_pid << ") covers p1 " << p1s[1];
+}
+
 // Ctrl-C while the child works: the lesson dies of SIGINT and leaves nothing running,
 // whether the signal reaches the lesson alone or the whole process group.
 TEST(JoinTest, InterruptedLeavesNothing) {
   for (bool whole_group : {false, true}) {
-    lesson::ProgramResult r = RunLesson("join", {"--work_ms=5000"},
+    lesson::ProgramResult r = RunLesson("join", {"--work=5s"},
                                         {.timeout = absl::Seconds(60),
                                          .signal = SIGINT,
                                          .signal_after = absl::Seconds(1),
@@ -77,16 +147,14 @@ TEST(JoinTest, InterruptedLeavesNothing) {
     EXPECT_EQ(r.term_signal, SIGINT) << whole_group;
     EXPECT_EQ(r.leftover_processes, 0) << whole_group;
     EXPECT_THAT(r.stdout_text, HasSubstr("开始写代码")) << whole_group;
-    EXPECT_THAT(r.stdout_text, Not(HasSubstr("有进程阻塞"))) << whole_group;
+    EXPECT_THAT(r.stdout_text, Not(HasSubstr("With join"))) << whole_group;
   }
 }
 
 TEST(JoinTest, RejectsBadFlags) {
-  for (const char* flag : {"--exit_code=256", "--exit_code=-1", "--work_ms=-5", "--work_ms=x"}) {
-    lesson::ProgramResult r = RunLesson("join", {flag});
-    EXPECT_EQ(r.exit_code, 2) << flag;
-    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
-    EXPECT_EQ(r.stdout_text, "") << flag;
+  for (const char* flag : {"--exit_code=256", "--exit_code=-1", "--work=-5ms", "--work=x",
+                           "--work=300", "--work_ms=300", "--work=6s"}) {
+    ExpectRejected("join", flag);
   }
 }
 

@@ -2,16 +2,20 @@
 // it, and only then do p2 and p3 run. Interrupted, the lesson leaves nothing behind.
 #include <signal.h>
 
+#include <fstream>
+#include <map>
 #include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "process/lesson_testing.h"
 
 namespace process {
 namespace {
 
+using ::process::testing::ExpectRejected;
 using ::process::testing::FindLine;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
@@ -19,13 +23,13 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
-  lesson::ProgramResult r = RunLesson("kill", {"--deadline_ms=300"});
+  lesson::ProgramResult r = RunLesson("kill", {"--deadline=300ms"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
   const std::vector<std::string> lines = Lines(r.stdout_text);
 
   const int blocked = FindLine(lines, "p1 (PID");
-  const int watchdog = FindLine(lines, "p1 has blocked for 300 ms: kill -9");
+  const int watchdog = FindLine(lines, "p1 has blocked for 300ms: kill -9");
   const int died = FindLine(lines, "killed by signal 9 (SIGKILL: Killed), after");
   const int p2 = FindLine(lines, "p2 (PID");
   const int p3 = FindLine(lines, "p3 (PID");
@@ -47,7 +51,7 @@ TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
 // survive it, and p2/p3 never start.
 TEST(KillTest, InterruptedLeavesNothing) {
   for (bool whole_group : {false, true}) {
-    lesson::ProgramResult r = RunLesson("kill", {"--deadline_ms=30000"},
+    lesson::ProgramResult r = RunLesson("kill", {"--deadline=30s"},
                                         {.timeout = absl::Seconds(60),
                                          .signal = SIGINT,
                                          .signal_after = absl::Seconds(1),
@@ -60,14 +64,60 @@ TEST(KillTest, InterruptedLeavesNothing) {
   }
 }
 
-TEST(KillTest, RejectsBadFlags) {
-  for (const char* flag : {"--deadline_ms=0", "--deadline_ms=600000", "--deadline=5"}) {
-    lesson::ProgramResult r = RunLesson("kill", {flag});
-    EXPECT_EQ(r.exit_code, 2) << flag;
-    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
-    EXPECT_EQ(r.stdout_text, "") << flag;
-    EXPECT_EQ(r.leftover_processes, 0);
+// --trace: p1 is blocked from its start until the kill; its span, never ended by p1
+// itself, is closed where main reaped it, after the watchdog's "SIGKILL sent" instant;
+// main is blocked in join(p1) meanwhile; p2 and p3 run only afterwards.
+TEST(KillTest, TraceShowsP1BlockedUntilTheKill) {
+  const std::string path = ::testing::TempDir() + "/kill_trace.json";
+  lesson::ProgramResult r = RunLesson("kill", {"--deadline=300ms", "--trace=" + path});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  std::ifstream file(path);
+  const nlohmann::json trace = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(trace.contains("traceEvents")) << "not a trace: " << path;
+  std::map<std::string, int> pid_of;  // process name -> pid
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    if (e.value("ph", "") == "M" && e.value("name", "") == "process_name") {
+      pid_of[e.value("args", nlohmann::json::object()).value("name", "")] = e.value("pid", 0);
+    }
   }
+  ASSERT_TRUE(pid_of.count("p1") && pid_of.count("p2") && pid_of.count("kill"))
+      << "main (kill), p1 and p2 named in the trace";
+  double blocked_begin = -1, blocked_end = -1, kill_sent = -1, p1_reaped = -1, p2_first = -1;
+  double join_begin = -1, join_end = -1;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    const std::string ph = e.value("ph", ""), name = e.value("name", "");
+    const int pid = e.value("pid", 0);
+    const double ts = e.value("ts", 0.0);
+    if (pid == pid_of["p1"] && ph == "B" && name == "blocked forever: pause()") blocked_begin = ts;
+    if (pid == pid_of["p1"] && ph == "E") blocked_end = ts;
+    if (ph == "i" && name == "SIGKILL sent to p1 (kill -9)") kill_sent = ts;
+    if (ph == "i" && e.value("cat", "") == "process" &&
+        e.value("args", nlohmann::json::object()).value("child", 0) == pid_of["p1"]) {
+      p1_reaped = ts;
+    }
+    if (pid == pid_of["p2"] && ph != "M" && p2_first < 0) p2_first = ts;
+    if (pid == pid_of["kill"] && ph == "B" && name.find("join p1 ") == 0) join_begin = ts;
+    // Nothing nests inside main's join span: the first end after it on main is its end.
+    if (join_begin >= 0 && join_end < 0 && ph == "E" && pid == pid_of["kill"]) join_end = ts;
+  }
+  ASSERT_GE(blocked_begin, 0) << "p1's blocked span is missing";
+  ASSERT_GE(kill_sent, 0) << "no SIGKILL instant";
+  EXPECT_LT(blocked_begin, kill_sent);
+  EXPECT_EQ(blocked_end, p1_reaped) << "p1's span is closed where main reaped it";
+  EXPECT_GE(blocked_end, kill_sent);
+  EXPECT_GE(blocked_end - blocked_begin, 300'000 * 0.9) << "p1 blocked for the deadline (us)";
+  ASSERT_GE(join_begin, 0) << "main's join(p1) span is missing";
+  EXPECT_LE(join_begin, kill_sent);
+  EXPECT_GE(join_end, blocked_end) << "main waited in join(p1) until p1 was reaped";
+  EXPECT_GT(p2_first, blocked_end) << "p2 ran only after p1 was gone";
+}
+
+TEST(KillTest, RejectsBadFlags) {
+  for (const char* flag : {"--deadline=0s", "--deadline=10m", "--deadline=5", "--deadlin=5s",
+                           "--deadline_ms=300"}) {
+    ExpectRejected("kill", flag);
+  }
+  EXPECT_THAT(RunLesson("kill", {"--deadlin=5s"}).stderr_text, HasSubstr("did you mean --deadline"));
 }
 
 }  // namespace

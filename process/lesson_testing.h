@@ -18,7 +18,14 @@ inline lesson::ProgramResult RunLesson(std::string_view lesson_name,
   return lesson::testing::RunLesson("process/" + std::string(lesson_name), flags, options);
 }
 
+// Runs //process:<lesson> with `bad_flag` and expects what every lesson promises: exit
+// status 2, one line on stderr naming the flag, nothing on stdout, nothing left running.
+inline void ExpectRejected(std::string_view lesson_name, const std::string& bad_flag) {
+  lesson::testing::ExpectRejected("process/" + std::string(lesson_name), bad_flag);
+}
+
 using lesson::testing::FindLine;
+using lesson::testing::LiveOutput;
 using lesson::testing::Lines;
 
 }  // namespace process::testing

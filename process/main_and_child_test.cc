@@ -25,12 +25,16 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
   ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
   const std::string main_pid = m[1];
 
+  // Each child prints the tutorial's lines unchanged, then its PID and PPID.
+  EXPECT_EQ(lesson::testing::Count(r.stdout_text, "开始写代码，PID是"), 3);
+  EXPECT_EQ(lesson::testing::Count(r.stdout_text, "休息一会儿，PID是"), 3);
   std::set<std::string> child_pids;
-  const std::regex child_line("开始写代码，PID是(\\d+) +\\(child; its parent, PPID, is (\\d+)\\)");
+  const std::regex child_line("\\(child: PID (\\d+), its parent's PID \\(PPID\\) (\\d+),");
   for (const std::string& line : Lines(r.stdout_text)) {
     if (std::regex_search(line, m, child_line)) {
       EXPECT_EQ(m[2], main_pid);  // The parent of each child is the main process.
       EXPECT_NE(m[1], main_pid);
+      EXPECT_THAT(r.stdout_text, HasSubstr("开始写代码，PID是" + m[1].str() + "\n"));
       child_pids.insert(m[1]);
     }
   }
@@ -39,6 +43,7 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
     EXPECT_THAT(r.stdout_text, HasSubstr("child " + pid + " exited with code 0"));
   }
   EXPECT_THAT(r.stdout_text, HasSubstr("children still listed in /proc: 0"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("After join() all 3 children had exited with code 0"));
 }
 
 // /proc shows the main process and its child while the child runs (the task manager).
@@ -49,17 +54,20 @@ TEST(MainAndChildTest, ProcListsBothProcesses) {
   ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
   const std::string main_pid = m[1];
   // A /proc row whose PPID column is the main PID: the child, alive at that moment.
-  EXPECT_TRUE(std::regex_search(r.stdout_text,
-                                std::regex("\n  \\d+ +" + main_pid + " +[RSD] +main_and_child")));
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n  " + main_pid + " .*<- main")));
+  EXPECT_TRUE(std::regex_search(
+      r.stdout_text, std::regex("\n +\\d+ +" + main_pid + " +[RSD] +main_and_child .*child process")))
+      << r.stdout_text;
+  EXPECT_TRUE(
+      std::regex_search(r.stdout_text, std::regex("\n +" + main_pid + " .*main process")))
+      << r.stdout_text;
 }
 
 // Parent and child print the same address for the global: an address is not a PID.
 TEST(MainAndChildTest, SameAddressInBothProcesses) {
   lesson::ProgramResult r = RunLesson("main_and_child");
   std::smatch child, parent;
-  ASSERT_TRUE(
-      std::regex_search(r.stdout_text, child, std::regex("休息一会儿.*&g_marker = (0x[0-9a-f]+)")));
+  ASSERT_TRUE(std::regex_search(r.stdout_text, child,
+                                std::regex("\\(child: PID .*&g_marker = (0x[0-9a-f]+)\\)")));
   ASSERT_TRUE(
       std::regex_search(r.stdout_text, parent, std::regex("main: &g_marker = (0x[0-9a-f]+)")));
   EXPECT_EQ(child[1], parent[1]);

@@ -1,6 +1,7 @@
 // //process:program_vs_process: one program run several times gives several processes,
 // each with its own PID, its own copy of a global, and its own CPU time and memory as
 // the kernel accounts them.
+#include <algorithm>
 #include <regex>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 namespace process {
 namespace {
 
+using ::process::testing::ExpectRejected;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
 using ::testing::HasSubstr;
@@ -19,12 +21,12 @@ using ::testing::HasSubstr;
 struct TableRow {
   int run;
   std::string pid;
-  double cpu_asked_ms, cpu_used_ms, held_mib, peak_mib;
+  double cpu_asked_ms, cpu_used_ms, touched_mib, peak_mib;
 };
 
 TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
   lesson::ProgramResult r =
-      RunLesson("program_vs_process", {"--runs=2", "--megabytes=8", "--cpu_ms=50"});
+      RunLesson("program_vs_process", {"--runs=2", "--megabytes=8", "--cpu=50ms"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
   EXPECT_THAT(r.stdout_text, HasSubstr("程序和进程  (Program and process)"));
@@ -36,8 +38,10 @@ TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
   EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 1 at"));
   EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 2 at"));
 
+  // run, PID, CPU asked, CPU used, in kernel, page faults, memory touched, peak RSS, ended
   const std::regex row_pattern(
-      "^  (\\d) +(\\d+) +(\\d+) ms +(\\d+) ms +(\\d+) MiB +([0-9.]+) MiB +exited with code 0$");
+      "^ +(\\d) +(\\d+) +(\\d+) ms +(\\d+) ms +\\d+ ms +\\d+ +(\\d+) MiB +([0-9.]+) MiB +exited "
+      "with code 0$");
   std::vector<TableRow> rows;
   for (const std::string& line : Lines(r.stdout_text)) {
     std::smatch m;
@@ -55,20 +59,31 @@ TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
     // The run computes until its own CPU clock reaches the target: never less (the
     // table rounds to whole milliseconds).
     EXPECT_GE(row.cpu_used_ms + 1, row.cpu_asked_ms);
-    EXPECT_GE(row.peak_mib, row.held_mib);  // It touched every byte it held.
+    EXPECT_GE(row.peak_mib, row.touched_mib);  // It touched every byte it held.
   }
   // Run 2 held 8 MiB more than run 1, and the kernel saw it.
   EXPECT_GE(rows[1].peak_mib - rows[0].peak_mib, 6.0);
+
+  // The closing point quotes this run's table: the least and most extra CPU time.
+  std::smatch extra;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, extra,
+                                std::regex("asked to compute: (\\d+) to (\\d+) ms more")))
+      << r.stdout_text;
+  const double extra0 = rows[0].cpu_used_ms - rows[0].cpu_asked_ms;
+  const double extra1 = rows[1].cpu_used_ms - rows[1].cpu_asked_ms;
+  // The table and the sentence round separately: allow 1 ms.
+  EXPECT_NEAR(std::stod(extra[1]), std::min(extra0, extra1), 1.0);
+  EXPECT_NEAR(std::stod(extra[2]), std::max(extra0, extra1), 1.0);
 }
 
 TEST(ProgramVsProcessTest, RejectsBadFlags) {
-  for (const char* flag : {"--runs=0", "--megabytes=-1", "--cpu_ms=5000", "--role=child"}) {
-    lesson::ProgramResult r = RunLesson("program_vs_process", {flag});
-    EXPECT_EQ(r.exit_code, 2) << flag;
-    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << flag;
-    EXPECT_THAT(r.stderr_text, HasSubstr(std::string(flag).substr(0, std::string(flag).find('='))));
-    EXPECT_EQ(r.stdout_text, "") << flag;
+  for (const char* flag :
+       {"--runs=0", "--megabytes=-1", "--cpu=5s", "--cpu=50", "--cpu_ms=50", "--role=child"}) {
+    ExpectRejected("program_vs_process", flag);
   }
+  // A duration without a unit is told to add one.
+  EXPECT_THAT(RunLesson("program_vs_process", {"--cpu=50"}).stderr_text,
+              HasSubstr("add a unit, e.g. 1s or 300ms"));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 namespace process {
 namespace {
 
+using ::process::testing::ExpectRejected;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
 using ::testing::HasSubstr;
@@ -45,10 +46,7 @@ TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
 
 TEST(StartMethodsTest, RejectsBadFlags) {
   for (const char* flag : {"--max_depth=0", "--max_depth=100", "--role=worker"}) {
-    lesson::ProgramResult r = RunLesson("start_methods", {flag});
-    EXPECT_EQ(r.exit_code, 2) << flag;
-    EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
-    EXPECT_EQ(r.stdout_text, "");
+    ExpectRejected("start_methods", flag);
   }
 }
 
