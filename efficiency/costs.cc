@@ -14,7 +14,8 @@
 // Setup (partner threads and processes, loops) happens outside the timed loop; benchmarks
 // that start threads or processes use UseRealTime(), because CPU time of the calling
 // thread misses the work done elsewhere. A summary line at the end gives the ratios the
-// tutorial talks about: thread switch / coroutine switch, process create / thread create.
+// tutorial talks about: thread switch / coroutine switch, process create / thread create;
+// then "what to notice", chosen from the figures (costs_conclusions.h).
 //
 // Each benchmark runs for at least 0.1 s here unless --benchmark_min_time says otherwise
 // (Google Benchmark's own default is 0.5 s: the precise run below), so that the whole set
@@ -25,8 +26,12 @@
 //
 //   bazel run -c opt //efficiency:costs
 //   bazel run -c opt //efficiency:costs -- --benchmark_min_time=0.5     (precise, ~15 s)
-//   bazel run -c opt //efficiency:costs -- --benchmark_format=json
+//   bazel run -c opt //efficiency:costs -- --json          (Google Benchmark's JSON + "warnings")
 //   bazel run -c opt //efficiency:costs -- --benchmark_filter=PingPong
+//
+// Flags: this program's own (--lang, --json, --trace, --help) are parsed as in every
+// lesson; the --benchmark_* ones go to Google Benchmark, which has its own conventions
+// (--benchmark_min_time is a number of seconds in this version, not an absl::Duration).
 #include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
@@ -44,6 +49,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -55,12 +61,17 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
+#include "common/flags.h"
+#include "common/json_flag.h"
 #include "common/lesson.h"
+#include "common/run_conditions.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/generator.h"
 #include "coroutine/coro/task.h"
+#include "efficiency/costs_conclusions.h"
 #include "efficiency/run_budget.h"
 #include "efficiency/thread_errors.h"
+#include "nlohmann/json.hpp"
 #include "process/process.h"
 
 extern char** environ;
@@ -87,11 +98,13 @@ std::optional<std::thread> StartThread(benchmark::State& state, Body&& body) {
 
 // "<call>: <what errno `error` means>", naming the process limit when that is the cause.
 std::string SystemCallError(const char* call, int error) {
-  return absl::StrFormat(
-      "%s: %s%s", call, std::strerror(error),
-      error == EAGAIN ? ": this user has reached its process limit (RLIMIT_NPROC, `ulimit -u`) "
-                        "or the system ran out of PIDs"
-                      : "");
+  if (error == EAGAIN) {
+    return lesson::Format("%s: %s: this user has reached its process limit (RLIMIT_NPROC, "
+                          "`ulimit -u`) or the system ran out of PIDs",
+                          call, std::strerror(error))
+        .str();
+  }
+  return absl::StrFormat("%s: %s", call, std::strerror(error));
 }
 
 // Runs the calling thread (and threads it starts, which inherit it) on one CPU for a
@@ -317,7 +330,7 @@ void BM_ProcessPingPong(benchmark::State& state) {
   char byte = 'x';
   for (auto _ : state) {
     if (write(to_child[1], &byte, 1) != 1 || read(to_parent[0], &byte, 1) != 1) {
-      state.SkipWithError("pipe round trip failed");
+      state.SkipWithError(lesson::Tr("pipe round trip failed").str().c_str());
       break;
     }
   }
@@ -353,7 +366,7 @@ void BM_AbslMutexLockUnlock(benchmark::State& state) {
 }
 BENCHMARK(BM_AbslMutexLockUnlock);
 
-// ----- The summary line ----------------------------------------------------------------
+// ----- Recording the figures --------------------------------------------------------------
 
 // A reporter that records each benchmark's wall time per iteration, then lets the
 // normal reporter (console, JSON or CSV, as --benchmark_format chose) print it.
@@ -376,13 +389,14 @@ class Recording : public Base {
     }
     Base::ReportRuns(runs);
   }
-  // The median over repetitions of `function_name`'s ns per iteration, if it ran.
-  std::optional<double> Nanoseconds(const std::string& function_name) const {
-    auto it = nanoseconds_.find(function_name);
-    if (it == nanoseconds_.end() || it->second.empty()) return std::nullopt;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
+  // Each benchmark that ran: the median over repetitions of its ns per iteration.
+  efficiency::CostTable Nanoseconds() const {
+    efficiency::CostTable table;
+    for (auto [name, values] : nanoseconds_) {
+      std::sort(values.begin(), values.end());
+      table[name] = values[values.size() / 2];
+    }
+    return table;
   }
   // "<benchmark>: <why>" for every run that reported an error (SkipWithError).
   const std::vector<std::string>& failures() const { return failures_; }
@@ -392,51 +406,53 @@ class Recording : public Base {
   std::vector<std::string> failures_;
 };
 
-template <typename Reporter>
-std::string Summary(const Reporter& reporter) {
-  auto ratio = [&](const char* numerator, const char* denominator) -> std::string {
-    std::optional<double> a = reporter.Nanoseconds(numerator);
-    std::optional<double> b = reporter.Nanoseconds(denominator);
-    if (!a || !b || *b <= 0) return "n/a (not run)";
-    const double r = *a / *b;
-    const std::string times = absl::StrFormat("(%.0f ns / %.0f ns)", *a, *b);
-    return r >= 10 ? absl::StrFormat("%.0fx %s", r, times) : absl::StrFormat("%.2fx %s", r, times);
-  };
-  // Switches are compared on one CPU, where a round trip is two real context switches;
-  // across CPUs the figure is dominated by waking the other CPU (see the README).
-  return absl::StrFormat(
-      "Summary: thread switch / coroutine switch = %s on one core, %s across cores; "
-      "process switch / thread switch = %s on one core; process create / thread create = %s "
-      "(fork+exit+wait vs create+join)",
-      ratio("BM_ThreadPingPongOneCore", "BM_CoroutinePingPong"),
-      ratio("BM_ThreadPingPong", "BM_CoroutinePingPong"),
-      ratio("BM_ProcessPingPongOneCore", "BM_ThreadPingPongOneCore"),
-      ratio("BM_ForkExitWait", "BM_ThreadCreateJoin"));
+// A command line Google Benchmark cannot take: one line, exit status 2, like every lesson.
+[[noreturn]] void BadUsage(const lesson::Text& message) {
+  lesson::WriteErrorLine(message);
+  std::exit(lesson::kBadUsageExitCode);
 }
 
-[[noreturn]] void BadUsage(std::string_view message) {
-  std::string line = absl::StrFormat("costs: %s\n", message);
-  (void)!write(STDERR_FILENO, line.data(), line.size());
-  std::exit(2);
+// Writes Google Benchmark's JSON (`json`, as it printed it) with this run's "warnings"
+// added, on standard output.
+void PrintJsonWithWarnings(const std::string& json, const lesson::RunConditions& conditions) {
+  nlohmann::json out = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (out.is_discarded() || !out.is_object()) {  // not expected: print it as it was
+    lesson::WriteLine(json);
+    return;
+  }
+  out["warnings"] = nlohmann::json::array();
+  for (const lesson::JsonObject& warning : conditions.ToJson()) {
+    out["warnings"].push_back(nlohmann::json::parse(warning.ToString()));
+  }
+  lesson::WriteLine(out.dump(2));
 }
 
-// Runs the benchmarks, prints the summary, and returns the exit status: 1 (with one line
-// on standard error saying why) if a benchmark could not run, else 0.
+// Runs the benchmarks, then the summary, the warnings and what to notice; returns the exit
+// status: 1 (with one line on standard error saying why) if a benchmark could not run.
+// With `buffered` (the JSON format) the reporter wrote into `buffered` instead of standard
+// output, and the JSON is printed at the end with the warnings added; the summary then goes
+// to standard error, so that standard output is JSON alone.
 template <typename Reporter>
-int RunAll(Reporter& reporter, bool summary_to_stdout) {
+int RunAll(Reporter& reporter, lesson::RunConditions& conditions, std::ostringstream* buffered,
+           bool summary_to_stdout) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  const std::string line = Summary(reporter);
+  const efficiency::CostTable ns = reporter.Nanoseconds();
+  const efficiency::Conclusion conclusion = efficiency::CostsConclusions(ns, conditions);
+  const lesson::Text summary = efficiency::CostsSummary(ns);
+  if (buffered != nullptr) PrintJsonWithWarnings(buffered->str(), conditions);
   if (summary_to_stdout) {
-    lesson::WriteLine(line);
+    lesson::WriteLine(summary);
+    for (const lesson::Text& line : conclusion.lines) lesson::WriteLine(line);
+    conditions.Print();
+    lesson::Notice(conclusion.notice);
   } else {  // keep stdout pure JSON / CSV for the tools that read it
-    std::string with_newline = line + "\n";
-    (void)!write(STDERR_FILENO, with_newline.data(), with_newline.size());
+    lesson::WriteErrorLine(summary);
   }
   const std::vector<std::string>& failures = reporter.failures();
   if (failures.empty()) return 0;
-  lesson::PrintError("%d benchmark run%s could not be measured; the first: %s", failures.size(),
-                     failures.size() == 1 ? "" : "s", failures.front());
+  lesson::PrintError("%d benchmark run(s) could not be measured; the first: %s", failures.size(),
+                     failures.front());
   return 1;
 }
 
@@ -450,14 +466,14 @@ int RunAll(Reporter& reporter, bool summary_to_stdout) {
 constexpr double kDefaultMinTimeSeconds = 0.1;
 constexpr int kBenchmarkCount = 14;  // the BENCHMARK()s above
 
-// The value of --<name>=<number> in argv (the last one wins, as in Google Benchmark), or
+// The value of --<name>=<number> in `args` (the last one wins, as in Google Benchmark), or
 // nullopt if absent or not a number (Google Benchmark then refuses it).
 template <typename T>
-std::optional<T> NumberFlag(int argc, char** argv, std::string_view name) {
+std::optional<T> NumberFlag(const std::vector<char*>& args, std::string_view name) {
   std::optional<T> found;
   const std::string prefix = absl::StrFormat("--%s=", name);
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view arg = args[i];
     if (!arg.starts_with(prefix)) continue;
     arg.remove_prefix(prefix.size());
     T value{};
@@ -469,93 +485,109 @@ std::optional<T> NumberFlag(int argc, char** argv, std::string_view name) {
 }
 
 template <typename T>
-void RequireInRange(const char* name, std::optional<T> value, T lo, T hi, const char* unit) {
+void RequireInRange(const char* name, std::optional<T> value, T lo, T hi,
+                    const lesson::Text& unit) {
   if (value && (*value < lo || *value > hi)) {
-    BadUsage(absl::StrFormat("--%s=%s is out of range; allowed: %s to %s%s", name,
-                             absl::StrCat(*value), absl::StrCat(lo), absl::StrCat(hi), unit));
+    BadUsage(lesson::Format("--%s=%s is out of range; allowed: %s to %s%s", name,
+                            absl::StrCat(*value), absl::StrCat(lo), absl::StrCat(hi),
+                            unit.str()));
   }
 }
 
-// Checks the flags that set how long the run takes (see above). Returns argv with the
-// default --benchmark_min_time added if the user gave none.
-std::vector<char*> CheckRunLength(int argc, char** argv) {
-  const std::optional<double> min_time = NumberFlag<double>(argc, argv, "benchmark_min_time");
-  const std::optional<double> warmup =
-      NumberFlag<double>(argc, argv, "benchmark_min_warmup_time");
-  const std::optional<int> repetitions = NumberFlag<int>(argc, argv, "benchmark_repetitions");
-  RequireInRange("benchmark_min_time", min_time, 0.001, 2.0, " (seconds per benchmark)");
-  RequireInRange("benchmark_min_warmup_time", warmup, 0.0, 2.0, " (seconds per benchmark)");
-  RequireInRange("benchmark_repetitions", repetitions, 1, 20, "");
+// Checks the flags that set how long the run takes (see above) and adds the default
+// --benchmark_min_time if the user gave none. `args` are Google Benchmark's flags, after
+// argv[0].
+void CheckRunLength(std::vector<char*>& args) {
+  const std::optional<double> min_time = NumberFlag<double>(args, "benchmark_min_time");
+  const std::optional<double> warmup = NumberFlag<double>(args, "benchmark_min_warmup_time");
+  const std::optional<int> repetitions = NumberFlag<int>(args, "benchmark_repetitions");
+  const lesson::Text seconds = lesson::Tr(" (seconds per benchmark)");
+  RequireInRange("benchmark_min_time", min_time, 0.001, 2.0, seconds);
+  RequireInRange("benchmark_min_warmup_time", warmup, 0.0, 2.0, seconds);
+  RequireInRange("benchmark_repetitions", repetitions, 1, 20, lesson::Verbatim(""));
   // Each benchmark takes up to about twice its minimum time: Google Benchmark first runs
   // growing iteration counts to find one that lasts long enough.
   const double per_benchmark =
       warmup.value_or(0) + repetitions.value_or(1) * 2 * min_time.value_or(kDefaultMinTimeSeconds);
   if (kBenchmarkCount * per_benchmark > efficiency::kMaxRunSeconds) {
-    BadUsage(absl::StrFormat(
+    BadUsage(lesson::Format(
         "--benchmark_min_time=%g with --benchmark_repetitions=%d --benchmark_min_warmup_time=%g "
         "would run for %s (%d benchmarks x (warm-up + repetitions x 2 x min time)); allowed: "
         "about a minute at most (%.0f s): lower one of them",
         min_time.value_or(kDefaultMinTimeSeconds), repetitions.value_or(1), warmup.value_or(0),
-        efficiency::AboutHowLong(kBenchmarkCount * per_benchmark), kBenchmarkCount,
+        efficiency::AboutHowLong(kBenchmarkCount * per_benchmark).str(), kBenchmarkCount,
         efficiency::kMaxRunSeconds));
   }
-  std::vector<char*> args(argv, argv + argc);
   static std::string default_min_time =
       absl::StrFormat("--benchmark_min_time=%g", kDefaultMinTimeSeconds);
-  if (std::none_of(args.begin() + 1, args.end(), [](const char* arg) {
+  if (!min_time && std::none_of(args.begin() + 1, args.end(), [](const char* arg) {
         return std::string_view(arg).starts_with("--benchmark_min_time=");
       })) {
     args.push_back(default_min_time.data());
   }
-  args.push_back(nullptr);
-  return args;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // This program's flags (--lang, --json, --trace, --help) are parsed as in every lesson;
+  // Google Benchmark's (--benchmark_*) are left for benchmark::Initialize.
+  std::vector<char*> ours = {argv[0]}, theirs = {argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    (std::string_view(argv[i]).starts_with("--benchmark_") ? theirs : ours).push_back(argv[i]);
+  }
+  lesson::ParseFlags(static_cast<int>(ours.size()), ours.data(),
+                     "Google Benchmark micro-costs: create, switch and lock, for processes, "
+                     "threads and coroutines. Also takes Google Benchmark's own flags: "
+                     "--benchmark_filter=REGEX, --benchmark_min_time=SECONDS, "
+                     "--benchmark_repetitions=N, --benchmark_format=console|json|csv.");
   // --benchmark_format decides which reporter we wrap; Initialize() consumes the flag,
   // so read it first. Anything but Google Benchmark's three formats is bad usage.
-  std::string format = "console";
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+  std::string format = lesson::JsonRequested() ? "json" : "console";
+  for (size_t i = 1; i < theirs.size(); ++i) {
+    std::string_view arg = theirs[i];
     if (arg.starts_with("--benchmark_format=")) format = std::string(arg.substr(19));
   }
   if (format != "console" && format != "json" && format != "csv") {
-    BadUsage(absl::StrFormat("--benchmark_format=%s is not allowed; allowed: console, json, csv",
-                             format));
+    BadUsage(lesson::Format("--benchmark_format=%s is not allowed; allowed: console, json, csv",
+                            format));
   }
-  std::vector<char*> args = CheckRunLength(argc, argv);
-  argc = static_cast<int>(args.size()) - 1;
-  argv = args.data();
+  CheckRunLength(theirs);
+  int benchmark_argc = static_cast<int>(theirs.size());
+  theirs.push_back(nullptr);
   // Google Benchmark prints its own complaint about a malformed value and leaves the flag
   // in argv; silence it while parsing, so that the one line below is the whole message.
   const int saved_stderr = dup(STDERR_FILENO);
   const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (saved_stderr >= 0 && null_fd >= 0) dup2(null_fd, STDERR_FILENO);
-  benchmark::Initialize(&argc, argv);
+  benchmark::Initialize(&benchmark_argc, theirs.data());
   if (saved_stderr >= 0 && null_fd >= 0) {
     dup2(saved_stderr, STDERR_FILENO);
     close(saved_stderr);
     close(null_fd);
   }
-  if (argc > 1) {
-    BadUsage(absl::StrFormat(
-        "'%s' is not a Google Benchmark flag or has an invalid value (see --help)", argv[1]));
+  if (benchmark_argc > 1) {
+    BadUsage(lesson::Format(
+        "'%s' is not a Google Benchmark flag or has an invalid value (see --help)", theirs[1]));
   }
+
+  // Observed before the benchmarks run: cores, other work, the build.
+  lesson::RunConditions conditions = lesson::RunConditions::Observe();
   if (format == "json") {
+    std::ostringstream json;
     Recording<benchmark::JSONReporter> reporter;
-    return RunAll(reporter, false);
+    reporter.SetOutputStream(&json);
+    return RunAll(reporter, conditions, &json, false);
   }
   if (format == "csv") {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // still a documented format
     Recording<benchmark::CSVReporter> reporter;
 #pragma GCC diagnostic pop
-    return RunAll(reporter, false);
+    return RunAll(reporter, conditions, nullptr, false);
   }
   Recording<benchmark::ConsoleReporter> reporter(
       isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                             : benchmark::ConsoleReporter::OO_Tabular);
-  return RunAll(reporter, true);
+  return RunAll(reporter, conditions, nullptr, true);
 }

@@ -12,21 +12,22 @@ using testing::HasSubstr;
 
 constexpr char kBinary[] = "efficiency/costs";
 
-// --benchmark_format=json: stdout is Google Benchmark's JSON alone, with every
-// micro-benchmark; the summary line goes to stderr.
+// --benchmark_format=json (or --json): stdout is Google Benchmark's JSON alone, with every
+// micro-benchmark and the run's "warnings"; the summary line goes to stderr.
 TEST(CostsTest, JsonHasEveryBenchmark) {
   lesson::ProgramResult r =
       RunExperiment(kBinary, {"--benchmark_format=json", "--benchmark_min_time=0.001"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
-  absl::StatusOr<JsonValue> json = ParseJson(r.stdout_text);
-  ASSERT_TRUE(json.ok()) << json.status();
+  const Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(json.is_object()) << r.stdout_text;
+  ASSERT_TRUE(json.contains("warnings") && json.at("warnings").is_array());
   std::set<std::string> names;
-  for (const JsonValue& b : json->at("benchmarks").items()) {
-    names.insert(b.at("name").string());
-    EXPECT_FALSE(b.has("error_occurred") && b.at("error_occurred").boolean())
-        << b.at("name").string();
-    EXPECT_GT(b.at("real_time").number(), 0) << b.at("name").string();
+  for (const Json& b : json.at("benchmarks")) {
+    const std::string name = b.at("name");
+    names.insert(name);
+    EXPECT_FALSE(b.value("error_occurred", false)) << name;
+    EXPECT_GT(b.at("real_time").get<double>(), 0) << name;
   }
   for (const char* expected :
        {"BM_ThreadCreateJoin/real_time", "BM_ThreadCreateJoinOneCore/real_time",
@@ -43,13 +44,25 @@ TEST(CostsTest, JsonHasEveryBenchmark) {
   EXPECT_THAT(r.stderr_text, testing::Not(HasSubstr("n/a")));
 }
 
-// The console format ends with the summary on stdout.
-TEST(CostsTest, ConsoleEndsWithSummary) {
+// --json is the same JSON, with "warnings".
+TEST(CostsTest, JsonFlagGivesTheSameJson) {
+  lesson::ProgramResult r =
+      RunExperiment(kBinary, {"--json", "--benchmark_filter=Mutex", "--benchmark_min_time=0.001"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  const Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(json.is_object()) << r.stdout_text;
+  EXPECT_EQ(json.at("benchmarks").size(), 2u);
+  EXPECT_TRUE(json.at("warnings").is_array());
+}
+
+// The console format ends with the summary and what to notice on stdout.
+TEST(CostsTest, ConsoleEndsWithSummaryAndNotice) {
   lesson::ProgramResult r = RunExperiment(kBinary, {"--benchmark_filter=Mutex|PingPong",
                                           "--benchmark_min_time=0.001"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_THAT(r.stdout_text, HasSubstr("BM_StdMutexLockUnlock"));
   EXPECT_THAT(r.stdout_text, HasSubstr("Summary: thread switch / coroutine switch = "));
+  EXPECT_THAT(r.stdout_text, HasSubstr("What to notice"));
 }
 
 // A bad flag is one line and exit 2, like every other program here.
@@ -57,7 +70,8 @@ TEST(CostsTest, RejectsBadFlags) {
   ExpectRejected(kBinary, {"--benchmark_nonsense=1"}, "--benchmark_nonsense");
   ExpectRejected(kBinary, {"--benchmark_min_time=abc"}, "--benchmark_min_time");
   ExpectRejected(kBinary, {"--benchmark_format=xml"}, "--benchmark_format");
-  ExpectRejected(kBinary, {"--json"}, "--json");
+  ExpectRejected(kBinary, {"--jsn"}, "--jsn");  // with "did you mean --json?"
+  ExpectRejected(kBinary, {"--lang=fr"}, "--lang");
   // Google Benchmark itself aborts on a negative repetition count.
   ExpectRejected(kBinary, {"--benchmark_repetitions=-1"}, "--benchmark_repetitions");
   ExpectRejected(kBinary, {"--benchmark_min_time=0"}, "--benchmark_min_time");

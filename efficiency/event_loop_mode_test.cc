@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "coroutine/coro/event_loop.h"
+#include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -25,7 +26,7 @@ TEST(RunOnEventLoopTest, JobsInterleaveAndResultsAreSummed) {
   std::vector<std::string> trace;
   absl::StatusOr<uint64_t> total =
       RunOnEventLoop(3, [&trace](int j) { return Yielding(j, &trace); });
-  ASSERT_TRUE(total.ok()) << total.status();
+  ASSERT_OK(total);
   EXPECT_EQ(*total, 30u);
   EXPECT_THAT(trace, testing::ElementsAre("start 0", "start 1", "start 2", "end 0", "end 1",
                                           "end 2"));
@@ -40,8 +41,7 @@ coro::Task<uint64_t> Failing(int job) {
 // An exception in a job becomes an error status naming it.
 TEST(RunOnEventLoopTest, ExceptionBecomesError) {
   absl::StatusOr<uint64_t> total = RunOnEventLoop(3, [](int j) { return Failing(j); });
-  ASSERT_FALSE(total.ok());
-  EXPECT_EQ(total.status().code(), absl::StatusCode::kInternal);
+  ASSERT_THAT(total, lesson::testing::StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(std::string(total.status().message()), testing::HasSubstr("job 1 failed"));
 }
 

@@ -8,9 +8,6 @@
 #include "gtest/gtest.h"
 
 namespace efficiency_test {
-
-using testing::HasSubstr;
-
 namespace {
 
 lesson::RunOptions Options() {
@@ -25,54 +22,68 @@ lesson::ProgramResult RunExperiment(const std::string& binary, std::vector<std::
   return lesson::testing::RunLesson(binary, flags, Options());
 }
 
-JsonValue RunJson(const std::string& binary, std::vector<std::string> flags) {
+Json RunJson(const std::string& binary, std::vector<std::string> flags) {
   flags.push_back("--json");
   lesson::ProgramResult r = RunExperiment(binary, flags);
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.leftover_processes, 0);
-  absl::StatusOr<JsonValue> json = ParseJson(r.stdout_text);
-  EXPECT_TRUE(json.ok()) << json.status() << "\nstdout:\n" << r.stdout_text;
-  return json.ok() ? *json : JsonValue();
+  // Strict: the whole of stdout is one JSON value (parse() refuses anything after it).
+  Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(json.is_discarded()) << "stdout is not one JSON object:\n" << r.stdout_text;
+  EXPECT_TRUE(json.is_object()) << r.stdout_text;
+  return json.is_object() ? json : Json::object();
 }
 
-const JsonValue& RowOf(const JsonValue& json, const std::string& mode) {
-  static const JsonValue kNull;
-  if (!json.has("results")) return kNull;
-  for (const JsonValue& row : json.at("results").items()) {
-    if (row.at("mode").string() == mode) return row;
+Json RowOf(const Json& json, const std::string& mode) {
+  if (json.contains("results")) {
+    for (const Json& row : json["results"]) {
+      if (row.value("mode", "") == mode) return row;
+    }
   }
   ADD_FAILURE() << "no row for mode " << mode;
-  return kNull;
+  return Json::object();
 }
 
-void ExpectContract(const JsonValue& json, const std::string& experiment,
+std::vector<std::string> WarningCodes(const Json& json) {
+  std::vector<std::string> codes;
+  if (json.contains("warnings")) {
+    for (const Json& w : json["warnings"]) codes.push_back(w.value("code", ""));
+  }
+  return codes;
+}
+
+void ExpectContract(const Json& json, const std::string& experiment,
                     const std::vector<std::string>& modes) {
   ASSERT_TRUE(json.is_object());
-  ASSERT_TRUE(json.has("experiment"));
-  EXPECT_EQ(json.at("experiment").string(), experiment);
-  ASSERT_TRUE(json.has("work"));
-  EXPECT_FALSE(json.at("work").string().empty());
-  ASSERT_TRUE(json.has("results"));
-  const JsonValue::Array& rows = json.at("results").items();
+  EXPECT_EQ(json.value("experiment", ""), experiment);
+  ASSERT_TRUE(json.contains("work") && json["work"].is_string());
+  EXPECT_FALSE(json["work"].get<std::string>().empty());
+  ASSERT_TRUE(json.contains("warnings") && json["warnings"].is_array());
+  for (const Json& w : json["warnings"]) {
+    EXPECT_TRUE(w.contains("code") && w["code"].is_string()) << w;
+    EXPECT_TRUE(w.contains("message") && w["message"].is_string()) << w;
+    EXPECT_TRUE(w.contains("modes") && w["modes"].is_array()) << w;
+  }
+  ASSERT_TRUE(json.contains("results") && json["results"].is_array());
   std::vector<std::string> seen;
-  for (const JsonValue& row : rows) {
+  for (const Json& row : json["results"]) {
     for (const char* key : {"mode", "workers", "seconds", "min", "max", "speedup"}) {
-      ASSERT_TRUE(row.has(key)) << key;
+      ASSERT_TRUE(row.contains(key)) << key << " in " << row;
     }
-    const std::string mode = row.at("mode").string();
+    const std::string mode = row["mode"];
     seen.push_back(mode);
-    EXPECT_GE(row.at("workers").number(), 1) << mode;
-    EXPECT_EQ(row.at("workers").number(), std::floor(row.at("workers").number())) << mode;
-    const double seconds = row.at("seconds").number();
+    ASSERT_TRUE(row["workers"].is_number_integer()) << mode;
+    EXPECT_GE(row["workers"].get<int>(), 1) << mode;
+    const double seconds = row["seconds"];
     EXPECT_GT(seconds, 0) << mode;
-    EXPECT_LE(row.at("min").number(), seconds) << mode;
-    EXPECT_GE(row.at("max").number(), seconds) << mode;
+    EXPECT_LE(row["min"].get<double>(), seconds) << mode;
+    EXPECT_GE(row["max"].get<double>(), seconds) << mode;
     // speedup = baseline median / this median, as the contract says.
-    const std::string baseline = row.has("baseline") ? row.at("baseline").string() : "single";
-    const double base = RowOf(json, baseline).at("seconds").number();
-    ASSERT_TRUE(row.at("speedup").is_number()) << mode;
-    EXPECT_NEAR(row.at("speedup").number(), base / seconds, 1e-6 * base / seconds) << mode;
+    const std::string baseline = row.value("baseline", "single");
+    const double base = RowOf(json, baseline).value("seconds", 0.0);
+    ASSERT_TRUE(row["speedup"].is_number()) << mode;
+    EXPECT_NEAR(row["speedup"].get<double>(), base / seconds, 1e-6 * base / seconds) << mode;
   }
   EXPECT_EQ(seen, modes);
 }

@@ -7,6 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
+#include "common/message.h"
+#include "common/trace.h"
 #include "efficiency/thread_errors.h"
 #include "efficiency/work.h"
 
@@ -21,12 +23,13 @@ constexpr std::chrono::nanoseconds kRecheck = std::chrono::microseconds(100);
 EmulatedGil::EmulatedGil(std::chrono::nanoseconds switch_interval) : interval_(switch_interval) {}
 
 void EmulatedGil::Acquire() {
+  const double wait_start_us = trace::Enabled() ? trace::NowMicros() : 0;
   std::unique_lock<std::mutex> lock(mu_);
   ++waiting_;
-  WaitAndTake(lock);
+  WaitAndTake(lock, wait_start_us);
 }
 
-void EmulatedGil::WaitAndTake(std::unique_lock<std::mutex>& lock) {
+void EmulatedGil::WaitAndTake(std::unique_lock<std::mutex>& lock, double wait_start_us) {
   while (locked_) {
     const uint64_t hand_overs_before = hand_overs_;
     const bool got_free = released_.wait_for(lock, interval_, [&] { return !locked_; });
@@ -52,7 +55,7 @@ void EmulatedGil::WaitAndTake(std::unique_lock<std::mutex>& lock) {
     switched_.notify_all();
   }
   lock.unlock();
-  Entered();
+  Entered(wait_start_us);
 }
 
 int EmulatedGil::waiting() {
@@ -60,14 +63,25 @@ int EmulatedGil::waiting() {
   return waiting_;
 }
 
-void EmulatedGil::Entered() {
+void EmulatedGil::Entered(double wait_start_us) {
   const int now = holders_.fetch_add(1, std::memory_order_acq_rel) + 1;
   int seen = max_holders_.load();
   while (now > seen && !max_holders_.compare_exchange_weak(seen, now)) {
   }
+  if (trace::Enabled()) {
+    held_since_us_ = trace::NowMicros();
+    trace::Complete("waits for the GIL", trace::kLockWait, wait_start_us, held_since_us_);
+  }
+}
+
+void EmulatedGil::Leaving() {
+  if (trace::Enabled()) {
+    trace::Complete("holds the GIL", trace::kGil, held_since_us_, trace::NowMicros());
+  }
 }
 
 void EmulatedGil::Release() {
+  Leaving();  // the turn ends before anyone else can begin one
   holders_.fetch_sub(1, std::memory_order_acq_rel);  // before anyone else can enter
   std::lock_guard<std::mutex> lock(mu_);
   locked_ = false;
@@ -75,6 +89,8 @@ void EmulatedGil::Release() {
 }
 
 void EmulatedGil::SwitchAway() {
+  Leaving();
+  const double wait_start_us = trace::Enabled() ? trace::NowMicros() : 0;
   holders_.fetch_sub(1, std::memory_order_acq_rel);
   std::unique_lock<std::mutex> lock(mu_);
   ++waiting_;  // from now on this thread is one of those waiting for the lock
@@ -84,7 +100,7 @@ void EmulatedGil::SwitchAway() {
   // FORCE_SWITCHING: do not take it straight back; wait until another thread has it (or
   // nobody else wants it).
   switched_.wait(lock, [&] { return hand_overs_ != hand_overs_before || waiting_ == 1; });
-  WaitAndTake(lock);
+  WaitAndTake(lock, wait_start_us);
 }
 
 uint64_t SpinHoldingGil(EmulatedGil& gil, uint64_t iterations, uint64_t state) {
@@ -96,12 +112,24 @@ uint64_t SpinHoldingGil(EmulatedGil& gil, uint64_t iterations, uint64_t state) {
   return state;
 }
 
+uint64_t ComputeThenBlock(EmulatedGil& gil, int rounds, uint64_t iterations,
+                          std::chrono::nanoseconds block, uint64_t state) {
+  for (int r = 0; r < rounds; ++r) {
+    state = SpinHoldingGil(gil, iterations, state);
+    EmulatedGil::Unlocked released(gil);  // Py_BEGIN_ALLOW_THREADS ... time.sleep
+    trace::Span blocked("blocked, GIL released", trace::kSleep);
+    std::this_thread::sleep_for(block);
+  }  // blocked ends, then the GIL is taken back: the spans nest
+  return state;
+}
+
 absl::StatusOr<RaceResult> RunTutorialRace(EmulatedGil& gil, int threads, int64_t iterations,
                                            SwitchPoints points, bool with_lock) {
   long num = 0;  // the tutorial's global; only ever touched while holding `gil`
   GilAwareMutex lock(gil);
   std::atomic<int64_t> mid_update{0};
-  auto run = [&] {
+  auto run = [&](int t) {
+    if (trace::Enabled()) trace::NameThread(absl::StrFormat("t%d", t + 1));
     EmulatedGil::Holder hold(gil);
     int64_t my_mid_update = 0;
     // One statement, `num = num + delta`, as the interpreter executes it.
@@ -132,10 +160,11 @@ absl::StatusOr<RaceResult> RunTutorialRace(EmulatedGil& gil, int threads, int64_
   {
     std::vector<std::jthread> workers;
     try {
-      for (int t = 0; t < threads; ++t) workers.emplace_back(run);
+      for (int t = 0; t < threads; ++t) workers.emplace_back(run, t);
     } catch (const std::system_error& error) {
       start_error = ThreadStartError(
-          absl::StrFormat("could not create thread %d of %d", workers.size() + 1, threads), error);
+          lesson::Format("could not create thread %d of %d", workers.size() + 1, threads).str(),
+          error);
     }
     while (start_error.ok() && gil.waiting() < threads) {
       std::this_thread::sleep_for(std::chrono::microseconds(50));

@@ -31,6 +31,12 @@
 //   under the real GIL. That does not make `num += i` atomic: a switch between its read
 //   and its write still loses updates (see //efficiency:gil).
 // - Checkpoint() costs one relaxed atomic load when no other thread is waiting.
+// - With --trace (common/trace.h), each turn a thread holds the lock is a span named
+//   "holds the GIL" in state trace::kGil on that thread's row, and each wait for it a span
+//   "waits for the GIL" in state trace::kLockWait, both recorded when they end (ph "X"),
+//   so the timeline shows the threads taking turns. The hold spans of different threads
+//   never overlap: one ends (timestamp taken) before the lock is let go, the next starts
+//   after it was taken. Recording happens only at hand-overs, never in Checkpoint().
 // - Short intervals cost at most about half the time. Between two hand-overs the holder
 //   keeps running while the waiter wakes up, waits its interval and asks; only the moment
 //   from a release to the next holder being awake is lost. However short the (positive)
@@ -54,6 +60,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/trace.h"
 
 namespace efficiency {
 
@@ -122,9 +129,12 @@ class EmulatedGil {
   void SwitchAway();
   // With mu_ held through `lock` and the caller counted in waiting_: waits until the lock
   // is free (asking the holder to drop it as described in Acquire) and takes it.
-  void WaitAndTake(std::unique_lock<std::mutex>& lock);
-  // Records that the caller now holds the lock (instrumentation).
-  void Entered();
+  void WaitAndTake(std::unique_lock<std::mutex>& lock, double wait_start_us);
+  // Records that the caller now holds the lock (instrumentation), and for the trace its
+  // wait since `wait_start_us`.
+  void Entered(double wait_start_us);
+  // For the trace: the caller's turn holding the lock ends now.
+  void Leaving();
 
   const std::chrono::nanoseconds interval_;
   std::mutex mu_;
@@ -139,6 +149,9 @@ class EmulatedGil {
   std::atomic<int> holders_{0};
   std::atomic<int> max_holders_{0};
   std::atomic<int64_t> switches_{0};
+  // When the current holder took the lock (trace only). Touched only by the holder: the
+  // hand-over through mu_ orders one holder's accesses before the next one's.
+  double held_since_us_ = 0;
 };
 
 // SpinHoldingGil(gil, iterations, state)
@@ -147,6 +160,16 @@ class EmulatedGil {
 // interpreter's eval-breaker check), same result as Spin(iterations, state). The caller
 // must hold `gil`.
 uint64_t SpinHoldingGil(EmulatedGil& gil, uint64_t iterations, uint64_t state);
+
+// ComputeThenBlock(gil, rounds, iterations, block, state)
+//
+// A Python thread doing I/O-bound work: `rounds` times, compute (SpinHoldingGil for
+// `iterations`) and then block for `block` (time.sleep, a read) with the GIL released, as
+// CPython releases it around blocking calls. The caller must hold `gil`. Returns the final
+// state: Spin(rounds x iterations, state). In the trace, each block is a span "blocked,
+// GIL released" (trace::kSleep) between the thread's turns holding the GIL.
+uint64_t ComputeThenBlock(EmulatedGil& gil, int rounds, uint64_t iterations,
+                          std::chrono::nanoseconds block, uint64_t state);
 
 // A threading.Lock under the GIL: a thread that has to wait for it releases the GIL
 // while it waits (as CPython does), so the holder of this lock can run and let go of it.
@@ -157,7 +180,11 @@ class GilAwareMutex {
   void lock() {
     if (mu_.try_lock()) return;
     gil_.Release();
+    const double waiting_since = trace::Enabled() ? trace::NowMicros() : 0;
     mu_.lock();
+    // Recorded after the fact, between this thread's turns with the GIL (spans nest).
+    trace::Complete("waits for threading.Lock", trace::kLockWait, waiting_since,
+                    trace::Enabled() ? trace::NowMicros() : 0);
     gil_.Acquire();
   }
   void unlock() { mu_.unlock(); }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "efficiency/work.h"
+#include "common/status_matchers.h"
 #include "gtest/gtest.h"
 
 namespace efficiency {
@@ -141,7 +142,7 @@ TEST(RunTutorialRaceTest, LockAndStatementSwitchesKeepZero) {
     EmulatedGil gil(nanoseconds(0));
     absl::StatusOr<RaceResult> race =
         RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/true);
-    ASSERT_TRUE(race.ok()) << race.status();
+    ASSERT_OK(race);
     const RaceResult& r = *race;
     EXPECT_EQ(r.num, 0);
     EXPECT_GT(r.switches, 0);
@@ -151,7 +152,7 @@ TEST(RunTutorialRaceTest, LockAndStatementSwitchesKeepZero) {
     EmulatedGil gil(nanoseconds(0));
     absl::StatusOr<RaceResult> race =
         RunTutorialRace(gil, 2, 300, SwitchPoints::kBetweenStatements, /*with_lock=*/false);
-    ASSERT_TRUE(race.ok()) << race.status();
+    ASSERT_OK(race);
     const RaceResult& r = *race;
     EXPECT_EQ(r.num, 0);
     EXPECT_GT(r.switches, 0);
@@ -167,7 +168,7 @@ TEST(RunTutorialRaceTest, SwitchesFallBetweenReadAndWrite) {
   EmulatedGil gil(nanoseconds(0));
   absl::StatusOr<RaceResult> race =
       RunTutorialRace(gil, 2, 300, SwitchPoints::kEveryStep, /*with_lock=*/false);
-  ASSERT_TRUE(race.ok()) << race.status();
+  ASSERT_OK(race);
   const RaceResult& r = *race;
   EXPECT_GT(r.switches_mid_update, 0);
   EXPECT_GE(r.switches, r.switches_mid_update);

@@ -11,36 +11,36 @@ constexpr char kBinary[] = "efficiency/io_bound";
 
 // Every mode, each measured in its own child: every row has a peak RSS.
 TEST(IoBoundTest, JsonFollowsTheContract) {
-  JsonValue json = RunJson(kBinary, {"--sleep=2ms", "--workers=3", "--repeats=1"});
+  Json json = RunJson(kBinary, {"--sleep=2ms", "--workers=3", "--repeats=1"});
   ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
   for (const char* mode : {"single", "threads", "processes", "coroutines"}) {
-    EXPECT_GT(RowOf(json, mode).at("peak_rss_bytes").number(), 0) << mode;
-    EXPECT_FALSE(RowOf(json, mode).has("bytes_per_worker")) << mode;  // too few workers
+    EXPECT_GT(RowOf(json, mode)["peak_rss_bytes"].get<double>(), 0) << mode;
+    EXPECT_FALSE(RowOf(json, mode).contains("bytes_per_worker")) << mode;  // too few workers
   }
-  EXPECT_GT(json.at("details").at("idle_child_peak_rss_bytes").number(), 0);
+  EXPECT_GT(json["details"]["idle_child_peak_rss_bytes"].get<double>(), 0);
 }
 
 // With many workers, threads and coroutines get a memory per worker, and a thread needs
 // more than a coroutine (a stack's touched pages against a heap frame: ~30x on this
 // machine; the test asks for 2x, and memory does not depend on the machine's load).
 TEST(IoBoundTest, MemoryPerWorkerWithManyWorkers) {
-  JsonValue json = RunJson(kBinary, {"--sleep=1ms", "--sleeps_per_job=1", "--workers=200",
+  Json json = RunJson(kBinary, {"--sleep=1ms", "--sleeps_per_job=1", "--workers=200",
                                      "--single_max_jobs=2", "--repeats=1"});
   ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
-  const double thread = RowOf(json, "threads").at("bytes_per_worker").number();
-  const double coroutine = RowOf(json, "coroutines").at("bytes_per_worker").number();
+  const double thread = RowOf(json, "threads")["bytes_per_worker"].get<double>();
+  const double coroutine = RowOf(json, "coroutines")["bytes_per_worker"].get<double>();
   EXPECT_GT(thread, 2 * coroutine);
-  EXPECT_FALSE(RowOf(json, "processes").has("bytes_per_worker"));
+  EXPECT_FALSE(RowOf(json, "processes").contains("bytes_per_worker"));
 }
 
 // With more workers than --single_max_jobs the single mode is sampled and scaled, and
 // says so.
 TEST(IoBoundTest, SampledSingleSaysSo) {
-  JsonValue json = RunJson(kBinary, {"--sleep=1ms", "--workers=40", "--single_max_jobs=4",
+  Json json = RunJson(kBinary, {"--sleep=1ms", "--workers=40", "--single_max_jobs=4",
                                      "--repeats=1"});
   ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
-  EXPECT_EQ(json.at("details").at("single_measured_jobs").number(), 4);
-  EXPECT_THAT(RowOf(json, "single").at("note").string(), testing::HasSubstr("4 of the 40"));
+  EXPECT_EQ(json["details"]["single_measured_jobs"].get<double>(), 4);
+  EXPECT_THAT(RowOf(json, "single")["note"].get<std::string>(), testing::HasSubstr("4 of the 40"));
 }
 
 TEST(IoBoundTest, PrintsTableAndNotice) {

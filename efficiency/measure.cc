@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "common/message.h"
 #include "process/pipe.h"
 #include "process/process.h"
 
@@ -75,11 +76,12 @@ absl::StatusOr<Sample> TimeInChild(const std::function<absl::StatusOr<uint64_t>(
   absl::StatusOr<std::string> bytes = pipe->ReadAll();
   if (absl::Status s = child.Join(); !s.ok()) return s;
   if (child.exit_code() != 0) {
-    return absl::InternalError(absl::StrFormat("measuring child %s", child.exit_status()->ToString()));
+    return absl::InternalError(
+        lesson::Format("measuring child %s", child.exit_status()->ToString()).str());
   }
   if (!bytes.ok()) return bytes.status();
   if (bytes->size() != sizeof(ChildRecord)) {
-    return absl::InternalError("measuring child sent a truncated record");
+    return absl::InternalError(lesson::Tr("measuring child sent a truncated record").str());
   }
   ChildRecord record;
   std::memcpy(&record, bytes->data(), sizeof record);
@@ -119,12 +121,14 @@ absl::StatusOr<std::vector<ModeResult>> Measure(const std::vector<Mode>& modes, 
       absl::StatusOr<Sample> sample = mode.in_child ? TimeInChild(mode.run) : TimeOnce(mode.run);
       if (!sample.ok()) {
         return absl::Status(sample.status().code(),
-                            absl::StrFormat("mode %s: %s", mode.name, sample.status().message()));
+                            lesson::Format("mode %s: %s", mode.name, std::string(sample.status().message()))
+                                .str());
       }
       if (mode.expected.has_value() && sample->result != *mode.expected) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "mode %s returned %d, expected %d: it did not do all the work", mode.name,
-            sample->result, *mode.expected));
+        return absl::FailedPreconditionError(
+            lesson::Format("mode %s returned %d, expected %d: it did not do all the work",
+                           mode.name, sample->result, *mode.expected)
+                .str());
       }
       if (on_sample) on_sample(mode, repeat, *sample);
       results[m].samples.push_back(*sample);

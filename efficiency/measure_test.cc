@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process/proc_info.h"
@@ -37,7 +38,7 @@ TEST(MeasureTest, InterleavesModes) {
   absl::StatusOr<std::vector<ModeResult>> results =
       Measure({Returning("a", 1), Returning("b", 2)}, 3,
               [&](const Mode& mode, int, const Sample&) { order.push_back(mode.name); });
-  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_OK(results);
   EXPECT_THAT(order, ElementsAre("a", "b", "a", "b", "a", "b"));
   ASSERT_EQ(results->size(), 2u);
   EXPECT_EQ((*results)[0].samples.size(), 3u);
@@ -50,8 +51,7 @@ TEST(MeasureTest, WrongResultIsAnError) {
   Mode lazy = Returning("lazy", 1);
   lazy.expected = 2;
   absl::StatusOr<std::vector<ModeResult>> results = Measure({lazy}, 1);
-  ASSERT_FALSE(results.ok());
-  EXPECT_EQ(results.status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_THAT(results, lesson::testing::StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(results.status().message()), HasSubstr("mode lazy returned 1"));
 }
 
@@ -63,8 +63,7 @@ TEST(MeasureTest, FailedRunIsAnError) {
     return absl::ResourceExhaustedError("no more threads");
   };
   absl::StatusOr<std::vector<ModeResult>> results = Measure({failing}, 2);
-  ASSERT_FALSE(results.ok());
-  EXPECT_EQ(results.status().code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_THAT(results, lesson::testing::StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT(std::string(results.status().message()), HasSubstr("mode failing"));
 }
 
@@ -100,7 +99,7 @@ TEST(TimeInChildTest, ErrorComesBack) {
   absl::StatusOr<Sample> s = TimeInChild([]() -> absl::StatusOr<uint64_t> {
     return absl::InternalError("it broke in the child");
   });
-  ASSERT_FALSE(s.ok());
+  ASSERT_THAT(s, lesson::testing::StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("it broke in the child"));
 }
 

@@ -10,6 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "common/message.h"
+#include "common/trace.h"
 #include "efficiency/thread_errors.h"
 #include "oneapi/tbb/blocked_range.h"
 #include "oneapi/tbb/parallel_for.h"
@@ -21,10 +23,15 @@
 namespace efficiency {
 namespace {
 
-// The jobs worker `worker` of `workers` runs: worker, worker + workers, ...
+// The jobs worker `worker` of `workers` runs: worker, worker + workers, ... Each job is a
+// span on the worker's row of the trace (--trace): two workers' spans side by side are
+// two cores busy at once.
 uint64_t RunShare(int jobs, int workers, int worker, const Job& job) {
   uint64_t sum = 0;
-  for (int j = worker; j < jobs; j += workers) sum += job(j);
+  for (int j = worker; j < jobs; j += workers) {
+    trace::Span span(trace::Enabled() ? absl::StrFormat("job %d", j) : std::string());
+    sum += job(j);
+  }
   return sum;
 }
 
@@ -51,13 +58,17 @@ absl::StatusOr<uint64_t> RunOnThreads(int jobs, int workers, const Job& job) {
   threads.reserve(started_wanted);
   try {
     for (int w = 0; w < started_wanted; ++w) {
-      threads.emplace_back([&, w] { sums[w] = RunShare(jobs, started_wanted, w, job); });
+      threads.emplace_back([&, w] {
+        if (trace::Enabled()) trace::NameThread(absl::StrFormat("thread %d", w + 1));
+        sums[w] = RunShare(jobs, started_wanted, w, job);
+      });
     }
   } catch (const std::system_error& error) {
     const size_t started = threads.size();
     threads.clear();  // joins the ones that started
     return ThreadStartError(
-        absl::StrFormat("could not create thread %d of %d", started + 1, started_wanted), error);
+        lesson::Format("could not create thread %d of %d", started + 1, started_wanted).str(),
+        error);
   }
   threads.clear();  // join all
   uint64_t total = 0;
@@ -78,6 +89,10 @@ absl::StatusOr<uint64_t> RunOnProcesses(int jobs, int workers, const Job& job) {
   absl::Status start_error;
   for (int w = 0; w < wanted; ++w) {
     children.emplace_back([&, w] {
+      if (trace::Enabled()) {
+        trace::NameProcess(absl::StrFormat("process %d", w + 1));
+        trace::NameThread(absl::StrFormat("process %d", w + 1));
+      }
       pipe->CloseRead();
       const uint64_t sum = RunShare(jobs, wanted, w, job);
       char record[sizeof sum];
@@ -97,20 +112,22 @@ absl::StatusOr<uint64_t> RunOnProcesses(int jobs, int workers, const Job& job) {
     if (absl::Status s = child.Join(); !s.ok()) {
       child_error = s;
     } else if (child.exit_code() != 0) {
-      child_error = absl::InternalError(absl::StrFormat(
-          "child %d %s", child.pid(), child.exit_status()->ToString()));
+      child_error = absl::InternalError(lesson::Format(
+          "child %d %s", static_cast<int>(child.pid()), child.exit_status()->ToString()).str());
     }
   }
   if (!start_error.ok()) {
     return absl::Status(start_error.code(),
-                        absl::StrFormat("started %d of %d processes: %s", children.size(),
-                                        wanted, start_error.message()));
+                        lesson::Format("started %d of %d processes: %s", children.size(), wanted,
+                                       std::string(start_error.message()))
+                            .str());
   }
   if (!child_error.ok()) return child_error;
   if (!records.ok()) return records.status();
   if (records->size() != static_cast<size_t>(wanted) * sizeof(uint64_t)) {
-    return absl::InternalError(absl::StrFormat("expected %d results from the children, got %d bytes",
-                                               wanted, records->size()));
+    return absl::InternalError(lesson::Format("expected %d results from the children, got %d bytes",
+                                              wanted, records->size())
+                                   .str());
   }
   uint64_t total = 0;
   for (size_t offset = 0; offset < records->size(); offset += sizeof(uint64_t)) {
@@ -129,6 +146,10 @@ absl::StatusOr<uint64_t> RunTbbParallelFor(int jobs, int workers, const Job& job
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<int>(0, jobs, /*grainsize=*/1),
                         [&](const tbb::blocked_range<int>& range) {
+                          trace::Span span(trace::Enabled()
+                                               ? absl::StrFormat("tbb jobs %d-%d", range.begin(),
+                                                                 range.end() - 1)
+                                               : std::string());
                           uint64_t sum = 0;
                           for (int j = range.begin(); j != range.end(); ++j) sum += job(j);
                           total.fetch_add(sum, std::memory_order_relaxed);
@@ -148,7 +169,10 @@ absl::StatusOr<uint64_t> RunTbbTaskGroup(int jobs, int workers, const Job& job) 
     arena.execute([&] {
       tbb::task_group group;
       for (int j = 0; j < jobs; ++j) {
-        group.run([&, j] { total.fetch_add(job(j), std::memory_order_relaxed); });
+        group.run([&, j] {
+          trace::Span span(trace::Enabled() ? absl::StrFormat("tbb task %d", j) : std::string());
+          total.fetch_add(job(j), std::memory_order_relaxed);
+        });
       }
       group.wait();
     });

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "efficiency/work.h"
+#include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process/proc_info.h"
@@ -64,7 +65,7 @@ TEST(ParallelTest, CrashingChildIsAnErrorAndIsReaped) {
     return 1;
   };
   absl::StatusOr<uint64_t> result = RunOnProcesses(3, 3, crash_on_one);
-  ASSERT_FALSE(result.ok());
+  ASSERT_THAT(result, lesson::testing::StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(std::string(result.status().message()), testing::HasSubstr("signal 6"));
   EXPECT_THAT(process::ListChildren(getpid()), testing::IsEmpty());
 }

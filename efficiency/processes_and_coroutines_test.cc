@@ -12,13 +12,13 @@ constexpr char kBinary[] = "efficiency/processes_and_coroutines";
 // Every way of running the mixed jobs returned the right total (checked in the binary),
 // and the verdict names one of the concurrent modes.
 TEST(ProcessesAndCoroutinesTest, JsonFollowsTheContract) {
-  JsonValue json = RunJson(kBinary, {"--jobs=12", "--cpu_iterations=2000", "--wait=1ms",
+  Json json = RunJson(kBinary, {"--jobs=12", "--cpu_iterations=2000", "--wait=1ms",
                                      "--repeats=1", "--processes=3"});
   ExpectContract(json, "processes_and_coroutines",
                  {"single", "coroutines", "threads", "threads_gil", "processes_coroutines"});
-  EXPECT_EQ(RowOf(json, "processes_coroutines").at("workers").number(), 3);
-  EXPECT_EQ(json.at("details").at("coroutines_per_process").number(), 4);
-  EXPECT_THAT(json.at("details").at("winner").string(),
+  EXPECT_EQ(RowOf(json, "processes_coroutines")["workers"].get<double>(), 3);
+  EXPECT_EQ(json["details"]["coroutines_per_process"].get<double>(), 4);
+  EXPECT_THAT(json["details"]["winner"].get<std::string>(),
               testing::AnyOf("coroutines", "threads", "threads_gil", "processes_coroutines"));
 }
 

@@ -1,32 +1,21 @@
 #include "efficiency/results.h"
 
-#include <sched.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/lesson.h"
+#include "common/machine.h"
+#include "common/table.h"
 
 namespace efficiency {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string Bytes(double bytes) {
-  if (std::fabs(bytes) >= 1 << 30) return absl::StrFormat("%.2f GiB", bytes / (1 << 30));
-  if (std::fabs(bytes) >= 1 << 20) return absl::StrFormat("%.1f MiB", bytes / (1 << 20));
-  if (std::fabs(bytes) >= 1 << 10) return absl::StrFormat("%.1f KiB", bytes / (1 << 10));
-  return absl::StrFormat("%.0f B", bytes);
-}
-
-// Seconds with 3 significant figures, as a string.
+// Seconds with 3-4 significant figures, as a string.
 std::string Secs(double s) {
   if (s >= 100) return absl::StrFormat("%.0f", s);
   if (s >= 10) return absl::StrFormat("%.1f", s);
@@ -37,50 +26,20 @@ std::string Secs(double s) {
 
 }  // namespace
 
-double LoadAverage() {
-  std::FILE* file = std::fopen("/proc/loadavg", "r");
-  if (file == nullptr) return -1;
-  double one_minute = -1;
-  if (std::fscanf(file, "%lf", &one_minute) != 1) one_minute = -1;
-  std::fclose(file);
-  return one_minute;
+std::string FormatBytes(double bytes) {
+  if (std::fabs(bytes) >= 1 << 30) return absl::StrFormat("%.2f GiB", bytes / (1 << 30));
+  if (std::fabs(bytes) >= 1 << 20) return absl::StrFormat("%.1f MiB", bytes / (1 << 20));
+  if (std::fabs(bytes) >= 1 << 10) return absl::StrFormat("%.1f KiB", bytes / (1 << 10));
+  return absl::StrFormat("%.0f B", bytes);
 }
 
-double BusyCores(std::chrono::milliseconds window) {
-  // /proc/stat's first line: cpu user nice system idle iowait irq softirq steal ...
-  auto read = [](uint64_t& busy, uint64_t& total) {
-    std::FILE* file = std::fopen("/proc/stat", "r");
-    if (file == nullptr) return false;
-    uint64_t v[8] = {};
-    const int n = std::fscanf(file, "cpu %lu %lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2],
-                              &v[3], &v[4], &v[5], &v[6], &v[7]);
-    std::fclose(file);
-    if (n != 8) return false;
-    total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
-    busy = total - v[3] - v[4];  // everything but idle and iowait
-    return true;
-  };
-  uint64_t busy0, total0, busy1, total1;
-  if (!read(busy0, total0)) return -1;
-  std::this_thread::sleep_for(window);
-  if (!read(busy1, total1) || total1 == total0) return -1;
-  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return static_cast<double>(busy1 - busy0) / static_cast<double>(total1 - total0) *
-         static_cast<double>(cpus);
+double ResultRow::cores_busy() const {
+  return seconds.median > 0 ? cpu_seconds / seconds.median : 0;
 }
 
-int UsableCores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return CPU_COUNT(&set);
-}
-
-Results::Results(std::string experiment, std::string work)
-    : experiment_(std::move(experiment)),
-      work_(std::move(work)),
-      load_before_(LoadAverage()),
-      busy_before_(BusyCores(std::chrono::milliseconds(250))) {}
+Results::Results(std::string experiment, lesson::Text work)
+    : experiment_(std::move(experiment)), work_(std::move(work)),
+      load_before_(lesson::LoadAverage()) {}
 
 void Results::Add(const std::vector<ModeResult>& measured) {
   for (const ModeResult& m : measured) {
@@ -103,17 +62,14 @@ void Results::SetMemoryBaseline(int64_t idle_peak_rss_bytes,
                                 const std::vector<std::string>& modes, int min_workers) {
   for (ResultRow& row : rows_) {
     if (!row.peak_rss_bytes || row.workers < min_workers) continue;
-    for (const std::string& mode : modes) {
-      if (row.mode == mode) {
-        row.bytes_per_worker =
-            static_cast<double>(*row.peak_rss_bytes - idle_peak_rss_bytes) / row.workers;
-      }
-    }
+    if (std::find(modes.begin(), modes.end(), row.mode) == modes.end()) continue;
+    row.bytes_per_worker =
+        static_cast<double>(*row.peak_rss_bytes - idle_peak_rss_bytes) / row.workers;
   }
-  extra_.Set("idle_child_peak_rss_bytes", idle_peak_rss_bytes);
+  details_.Set("idle_child_peak_rss_bytes", idle_peak_rss_bytes);
 }
 
-void Results::Scale(const std::string& mode, double factor, const std::string& note) {
+void Results::Scale(const std::string& mode, double factor, const lesson::Text& note) {
   for (ResultRow& row : rows_) {
     if (row.mode != mode) continue;
     row.seconds.median *= factor;
@@ -121,22 +77,17 @@ void Results::Scale(const std::string& mode, double factor, const std::string& n
     row.seconds.max *= factor;
     for (double& s : row.samples) s *= factor;
     row.cpu_seconds *= factor;
-    row.note = note;
+    row.note = note.str();
   }
 }
 
-void Results::Note(const std::string& mode, const std::string& note) {
+void Results::Note(const std::string& mode, const lesson::Text& note) {
   for (ResultRow& row : rows_) {
-    if (row.mode == mode) row.note = note;
+    if (row.mode == mode) row.note = note.str();
   }
 }
 
-double Results::Median(const std::string& mode) const {
-  for (const ResultRow& row : rows_) {
-    if (row.mode == mode) return row.seconds.median;
-  }
-  return kNaN;
-}
+void Results::RecordLoadAfter() { load_after_ = lesson::LoadAverage(); }
 
 std::vector<ResultRow> Results::Rows() const {
   std::vector<ResultRow> rows = rows_;
@@ -147,40 +98,72 @@ std::vector<ResultRow> Results::Rows() const {
   return rows;
 }
 
-double Results::Speedup(const std::string& mode) const {
+std::optional<ResultRow> Results::Row(const std::string& mode) const {
   for (const ResultRow& row : Rows()) {
-    if (row.mode == mode) return row.speedup;
+    if (row.mode == mode) return row;
+  }
+  return std::nullopt;
+}
+
+double Results::Median(const std::string& mode) const {
+  for (const ResultRow& row : rows_) {
+    if (row.mode == mode) return row.seconds.median;
   }
   return kNaN;
 }
 
-void Results::RecordLoadAfter() { load_after_ = LoadAverage(); }
+double Results::Speedup(const std::string& mode) const {
+  const std::optional<ResultRow> row = Row(mode);
+  return row ? row->speedup : kNaN;
+}
 
-void Results::PrintTable() const {
+double Results::CoresBusy(const std::string& mode) const {
+  const std::optional<ResultRow> row = Row(mode);
+  return row ? row->cores_busy() : kNaN;
+}
+
+std::vector<std::string> Results::TableLines(const lesson::RunConditions& conditions) const {
   const std::vector<ResultRow> rows = Rows();
-  bool memory = false;
+  bool memory = false, marked = false;
   for (const ResultRow& row : rows) memory = memory || row.peak_rss_bytes.has_value();
-  std::string header = absl::StrFormat("%-22s %7s %10s %19s %8s %6s", "mode", "workers",
-                                       "median s", "min-max s", "speedup", "cores");
-  if (memory) header += absl::StrFormat(" %11s %11s", "peak RSS", "per worker");
-  lesson::WriteLine(header);
-  lesson::WriteLine(std::string(header.size(), '-'));
+  std::vector<lesson::Table::Column> columns = {
+      {lesson::Tr("mode"), lesson::Table::kLeft},
+      {lesson::Tr("workers"), lesson::Table::kRight},
+      {lesson::Tr("median s"), lesson::Table::kRight},
+      {lesson::Tr("min-max s"), lesson::Table::kRight},
+      {lesson::Tr("speedup"), lesson::Table::kRight},
+      {lesson::Tr("cores"), lesson::Table::kRight},
+  };
+  if (memory) {
+    columns.push_back({lesson::Tr("peak RSS"), lesson::Table::kRight});
+    columns.push_back({lesson::Tr("per worker"), lesson::Table::kRight});
+  }
+  lesson::Table table(std::move(columns));
   for (const ResultRow& row : rows) {
     std::string speedup = std::isnan(row.speedup) ? "-" : absl::StrFormat("%.2fx", row.speedup);
     if (!std::isnan(row.speedup) && row.baseline != "single") speedup += "*";
-    const double cores = row.seconds.median > 0 ? row.cpu_seconds / row.seconds.median : 0;
-    std::string line = absl::StrFormat(
-        "%-22s %7d %10s %19s %8s %6.2f", row.mode, row.workers, Secs(row.seconds.median),
-        absl::StrFormat("%s-%s", Secs(row.seconds.min), Secs(row.seconds.max)), speedup, cores);
-    if (memory) {
-      line += absl::StrFormat(" %11s %11s",
-                              row.peak_rss_bytes ? Bytes(static_cast<double>(*row.peak_rss_bytes)) : "-",
-                              row.bytes_per_worker ? Bytes(*row.bytes_per_worker) : "-");
+    std::string mode = row.mode;
+    if (!conditions.Clean(row.mode)) {
+      mode += " (!)";
+      marked = true;
     }
-    lesson::WriteLine(line);
+    std::vector<std::string> cells = {
+        mode,
+        absl::StrFormat("%d", row.workers),
+        Secs(row.seconds.median),
+        absl::StrFormat("%s-%s", Secs(row.seconds.min), Secs(row.seconds.max)),
+        speedup,
+        absl::StrFormat("%.2f", row.cores_busy())};
+    if (memory) {
+      cells.push_back(row.peak_rss_bytes ? FormatBytes(static_cast<double>(*row.peak_rss_bytes)) : "-");
+      cells.push_back(row.bytes_per_worker ? FormatBytes(*row.bytes_per_worker) : "-");
+    }
+    table.AddRow(std::move(cells));
   }
-  lesson::Print("(median of %d runs each; speedup = baseline median / this median; cores = CPU "
-                "seconds / wall seconds)", repeats_);
+  std::vector<std::string> lines = table.Lines();
+  lines.push_back(lesson::Format("(median of %d runs each; speedup = baseline median / this "
+                                 "median; cores = CPU seconds / wall seconds)",
+                                 repeats_).str());
   std::vector<std::string> other_baselines;
   for (const ResultRow& row : rows) {
     if (row.baseline != "single" &&
@@ -190,21 +173,27 @@ void Results::PrintTable() const {
     }
   }
   for (const std::string& baseline : other_baselines) {
-    lesson::Print("(* = speedup over %s, not over single)", baseline);
+    lines.push_back(lesson::Format("(* = speedup over %s, not over single)", baseline).str());
+  }
+  if (marked) {
+    lines.push_back(lesson::Tr("((!) = a warning below concerns this row: its figure does not "
+                               "show what the experiment is about)").str());
   }
   for (const ResultRow& row : rows) {
-    if (!row.note.empty()) lesson::Print("%s: %s", row.mode, row.note);
+    if (!row.note.empty()) lines.push_back(absl::StrFormat("%s: %s", row.mode, row.note));
   }
-  lesson::Print("Machine: %d usable cores; before the run %.2f cores were busy (0.25 s of "
-                "/proc/stat), load average (1 min) %.2f", UsableCores(), busy_before_,
-                load_before_);
-  if (busy_before_ >= 0.25) {
-    lesson::Print("Note: other work was running: parallel modes get only the cores left free, "
-                  "so their speedups are lower than on an idle machine.");
-  }
+  const lesson::Machine& machine = conditions.machine();
+  lines.push_back(lesson::Format("Machine: %s cores; before the run %.2f cores were busy "
+                                 "(0.25 s of /proc/stat), load average (1 min) %.2f; %s build",
+                                 machine.cores_description, machine.busy_cores_before,
+                                 load_before_,
+                                 machine.optimised ? lesson::Tr("optimised").str()
+                                                   : lesson::Tr("unoptimised").str())
+                      .str());
+  return lines;
 }
 
-std::string Results::ToJson() const {
+lesson::JsonObject Results::ToJson(const lesson::RunConditions& conditions) const {
   std::vector<lesson::JsonObject> results;
   for (const ResultRow& row : Rows()) {
     lesson::JsonObject o;
@@ -216,39 +205,28 @@ std::string Results::ToJson() const {
         .Set("speedup", row.speedup)
         .Set("samples", row.samples)
         .Set("cpu_seconds", row.cpu_seconds)
-        .Set("cores_busy", row.seconds.median > 0 ? row.cpu_seconds / row.seconds.median : kNaN)
+        .Set("cores_busy", row.seconds.median > 0 ? row.cores_busy() : kNaN)
         .Set("baseline", row.baseline);
     if (row.peak_rss_bytes) o.Set("peak_rss_bytes", *row.peak_rss_bytes);
     if (row.bytes_per_worker) o.Set("bytes_per_worker", *row.bytes_per_worker);
     if (!row.note.empty()) o.Set("note", row.note);
     results.push_back(std::move(o));
   }
+  const lesson::Machine& machine = conditions.machine();
   lesson::JsonObject out;
   out.Set("experiment", experiment_)
-      .Set("work", work_)
+      .Set("work", work_.str())
       .Set("results", results)
-      .Set("cores", UsableCores())
+      .Set("warnings", conditions.ToJson())
+      .Set("cores", machine.usable_cores)
+      .Set("cores_description", machine.cores_description)
+      .Set("optimised", machine.optimised)
       .Set("repeats", repeats_)
-      .Set("busy_cores_before", busy_before_)
+      .Set("busy_cores_before", machine.busy_cores_before)
       .Set("load_average_before", load_before_);
   if (load_after_ >= 0) out.Set("load_average_after", load_after_);
-  if (extra_.ToString() != "{}") out.Set("details", extra_);
-  return out.ToString();
-}
-
-void Results::PrintJson() const { lesson::WriteLine(ToJson()); }
-
-SampleCallback PrintEachSample(int repeats) {
-  return [repeats](const Mode& mode, int repeat, const Sample& sample) {
-    lesson::Print("  run %d/%d  %-22s %9.4f s  (cores busy %.2f)", repeat + 1, repeats, mode.name,
-                  sample.seconds, sample.seconds > 0 ? sample.cpu_seconds / sample.seconds : 0.0);
-  };
-}
-
-void ExitWithError(const std::string& experiment, const absl::Status& status) {
-  std::string line = absl::StrFormat("%s: %s\n", experiment, status.ToString());
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
-  std::exit(1);
+  if (details_.ToString() != "{}") out.Set("details", details_);
+  return out;
 }
 
 }  // namespace efficiency

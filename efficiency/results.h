@@ -1,47 +1,41 @@
-// efficiency/results.h — an experiment's figures, as a readable table or as one JSON object.
+// efficiency/results.h — an experiment's figures: the rows it measured, their speedups, and
+// the two ways they are shown (a table for the reader, one JSON object for //tools:report).
 //
-// Every experiment ends the same way:
+//   efficiency::Results results("cpu_bound", lesson::Format("%d jobs of %d iterations", ...));
+//   results.Add(measured);                          // from Measure()
+//   results.Speedup("threads");                     // baseline median / threads median
+//   results.TableLines(conditions);                 // the table, rows marked by warnings
+//   results.ToJson(conditions);                     // the JSON object
 //
-//   efficiency::Results results("cpu_bound", "2 jobs of 150,000,000 iterations");
-//   results.Add(*measured);          // from Measure()
-//   if (lesson::JsonRequested()) results.PrintJson(); else results.PrintTable();
+// (efficiency/experiment.h prints one or the other at the end of a run.)
 //
-// The JSON is the contract with //tools:report (issue 6):
+// The JSON is the contract with //tools:report:
 //   {"experiment": "<name>", "work": "...", "results": [{"mode": "...", "workers": n,
 //     "seconds": median, "min": s, "max": s, "speedup": baseline median / this median,
-//     ...extra fields...}, ...], ...extra fields...}
-// Extra fields: per result "samples" (every run's seconds), "cpu_seconds" and
-// "cores_busy" (CPU / wall), "baseline" (the mode speedup is relative to), and where
-// measured "peak_rss_bytes", "bytes_per_worker", "note"; at the top "cores",
-// "busy_cores_before" (BusyCores), "load_average_before" / "load_average_after"
-// (1-minute, /proc/loadavg), "repeats",
-// and "details" (an object of experiment-specific figures, see each experiment).
+//     ...}, ...], "warnings": [{"code": "...", "message": "...", "modes": [...]}], ...}
+// Per result also "samples" (every run's seconds), "cpu_seconds" and "cores_busy"
+// (CPU / wall), "baseline" (the mode speedup is relative to), and where measured
+// "peak_rss_bytes", "bytes_per_worker", "note". At the top also "cores" (usable),
+// "cores_description", "optimised", "busy_cores_before" (from lesson::BusyCores),
+// "load_average_before" / "load_average_after" (1-minute), "repeats", and "details" (an
+// object of experiment-specific figures, see each experiment). "warnings" is always there
+// (empty when the run could show its point); each names the modes (rows) it affects, or
+// none when it concerns the whole run. Texts ("work", "note", "message") are in the
+// reader's language.
 #ifndef EFFICIENCY_RESULTS_H_
 #define EFFICIENCY_RESULTS_H_
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "common/json.h"
-#include "common/json_flag.h"
+#include "common/message.h"
+#include "common/run_conditions.h"
 #include "efficiency/measure.h"
 
 namespace efficiency {
-
-// The 1-minute load average (/proc/loadavg), or -1 if unreadable.
-double LoadAverage();
-
-// How many cores' worth of CPU the whole machine used during the next `window` (from
-// /proc/stat: non-idle time / elapsed time), or -1 if unreadable. Taken before an
-// experiment starts, it says how much of the machine other work was using.
-double BusyCores(std::chrono::milliseconds window);
-
-// The number of CPUs this process may run on (sched_getaffinity).
-int UsableCores();
 
 // One line of the table / one element of "results".
 struct ResultRow {
@@ -54,17 +48,25 @@ struct ResultRow {
   std::string baseline;
   std::optional<int64_t> peak_rss_bytes;
   std::optional<double> bytes_per_worker;
-  std::string note;
+  std::string note;  // in the reader's language
+
+  // CPU seconds / wall seconds: how many cores were busy on average (0 if no time).
+  double cores_busy() const;
 };
+
+// "332 B", "8.9 KiB", "11.2 MiB", "1.05 GiB".
+std::string FormatBytes(double bytes);
 
 class Results {
  public:
-  // `work` says in words how much work one run of a mode does. Create it before measuring:
-  // it samples how busy the machine is (BusyCores over 0.25 s) and the load average.
-  Results(std::string experiment, std::string work);
+  // `work` says in words how much work one run of a mode does.
+  Results(std::string experiment, lesson::Text work);
+
+  const std::string& experiment() const { return experiment_; }
+  const lesson::Text& work() const { return work_; }
 
   // Adds measured modes. Speedups are computed against each mode's baseline among all the
-  // rows added so far or later (PrintTable/ToJson resolve them).
+  // rows added so far or later (Rows() resolves them).
   void Add(const std::vector<ModeResult>& measured);
 
   // Memory per worker for rows with a peak RSS: (peak - idle_peak) / workers, for the
@@ -76,46 +78,45 @@ class Results {
 
   // Multiplies a row's times by `factor` and attaches `note`: for a baseline measured on
   // a sample of the work (io_bound's single mode at 1,000 workers), said in the table.
-  void Scale(const std::string& mode, double factor, const std::string& note);
+  void Scale(const std::string& mode, double factor, const lesson::Text& note);
 
   // Attaches `note` to a row: shown under the table, and as "note" in the JSON.
-  void Note(const std::string& mode, const std::string& note);
+  void Note(const std::string& mode, const lesson::Text& note);
 
   // Experiment-specific figures, written in the JSON as "details": {...}.
-  lesson::JsonObject& extra() { return extra_; }
+  lesson::JsonObject& details() { return details_; }
+
+  // Records the load average now ("load_average_after"); the one before is taken when
+  // Results is made, which every experiment does before measuring.
+  void RecordLoadAfter();
 
   // The rows with speedups resolved.
   std::vector<ResultRow> Rows() const;
+  // The row of `mode` (speedup resolved), or nullopt.
+  std::optional<ResultRow> Row(const std::string& mode) const;
 
-  // The median seconds of `mode`, or NaN if absent.
+  // The median seconds, speedup and cores busy of `mode`, or NaN if absent.
   double Median(const std::string& mode) const;
   double Speedup(const std::string& mode) const;
+  double CoresBusy(const std::string& mode) const;
 
-  void PrintTable() const;
-  std::string ToJson() const;
-  void PrintJson() const;  // ToJson() as one line on stdout
+  // The table, padded by display width (any language): header, rule, rows, then what the
+  // marks mean, the notes, and one line on the machine. A row that a warning of
+  // `conditions` concerns is marked "(!)" after its mode.
+  std::vector<std::string> TableLines(const lesson::RunConditions& conditions) const;
 
-  // Records the load average now as "load_average_after".
-  void RecordLoadAfter();
+  // The JSON object described at the top, with `conditions`' warnings.
+  lesson::JsonObject ToJson(const lesson::RunConditions& conditions) const;
 
  private:
   std::string experiment_;
-  std::string work_;
+  lesson::Text work_;
   std::vector<ResultRow> rows_;
   double load_before_;
-  double busy_before_;
   double load_after_ = -1;
   int repeats_ = 0;
-  lesson::JsonObject extra_;
+  lesson::JsonObject details_;
 };
-
-// A SampleCallback that prints one progress line per run ("  run 1/3  threads  0.212 s").
-SampleCallback PrintEachSample(int repeats);
-
-// Prints "<experiment>: <status>" on standard error and exits with status 1: the
-// experiment could not measure (a thread or process could not be created, a mode
-// returned a wrong result). Bad flags exit 2 earlier, in ParseFlags/RequireInRange.
-[[noreturn]] void ExitWithError(const std::string& experiment, const absl::Status& status);
 
 }  // namespace efficiency
 

@@ -17,15 +17,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_format.h"
 #include "common/flags.h"
-#include "common/json.h"
-#include "common/json_flag.h"
 #include "common/lesson.h"
-#include "efficiency/measure.h"
+#include "common/machine.h"
+#include "efficiency/experiment.h"
 #include "efficiency/parallel.h"
-#include "efficiency/results.h"
 #include "efficiency/run_budget.h"
+#include "efficiency/tbb_conclusions.h"
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
@@ -54,25 +52,15 @@ int main(int argc, char** argv) {
   const int items = absl::GetFlag(FLAGS_items);
   const uint64_t item_iterations = static_cast<uint64_t>(absl::GetFlag(FLAGS_item_iterations));
   const int repeats = absl::GetFlag(FLAGS_repeats);
-  const bool json = lesson::JsonRequested();
-
-  // Refuse what would take more than a minute. Each repeat: part 1 runs the jobs on one
-  // thread, then four ways on min(workers, jobs, cores) cores; part 2 runs the items on one
-  // thread, on a thread each (all cores, plus creating every thread), and three ways on
-  // min(workers, items, cores) cores.
-  const int cores = efficiency::UsableCores();
-  const double part1_seconds = jobs * static_cast<double>(iterations) * efficiency::kSpinIterationSeconds;
-  const double part2_seconds =
-      items * static_cast<double>(item_iterations) * efficiency::kSpinIterationSeconds;
+  const int cores = lesson::UsableCores();
   efficiency::RequireShortRun(
-      repeats * (part1_seconds * (1 + 4.0 / std::min({workers, jobs, cores})) +
-                 part2_seconds * (1 + 1.0 / std::min(items, cores) +
-                          3.0 / std::min({workers, items, cores})) +
-                 items * efficiency::kThreadStartSeconds +
-                 std::min(workers, jobs) * efficiency::kProcessStartSeconds),
+      efficiency::TbbSeconds({.jobs = jobs, .workers = workers, .items = items,
+                              .repeats = repeats, .cores = cores,
+                              .iterations = static_cast<double>(iterations),
+                              .item_iterations = static_cast<double>(item_iterations)}),
       FLAGS_iterations, FLAGS_jobs, FLAGS_items, FLAGS_item_iterations, FLAGS_workers,
       FLAGS_repeats);
-  process::InterruptGuard guard;
+  process::InterruptGuard guard;  // Ctrl-C in the processes mode leaves no child behind
 
   const efficiency::Job job = [iterations](int j) {
     return efficiency::Spin(iterations, efficiency::JobSeed(j));
@@ -84,7 +72,7 @@ int main(int argc, char** argv) {
   const uint64_t expected_items = efficiency::ExpectedTotal(items, item_iterations);
 
   using efficiency::Mode;
-  std::vector<Mode> long_jobs = {
+  const std::vector<Mode> long_jobs = {
       {"single", 1, [&] { return efficiency::RunSerially(jobs, job); }, expected_jobs},
       {"threads", workers, [&] { return efficiency::RunOnThreads(jobs, workers, job); },
        expected_jobs},
@@ -96,7 +84,7 @@ int main(int argc, char** argv) {
        expected_jobs},
   };
   const std::string items_baseline = "items_single";
-  std::vector<Mode> small_items = {
+  const std::vector<Mode> small_items = {
       {items_baseline, 1, [&] { return efficiency::RunSerially(items, item); }, expected_items,
        items_baseline},
       {"items_thread_per_item", items, [&] { return efficiency::RunOnThreads(items, items, item); },
@@ -111,74 +99,36 @@ int main(int argc, char** argv) {
        items_baseline},
   };
 
-  const std::string work = absl::StrFormat(
-      "part 1: %d jobs of %d iterations; part 2: %d items of %d iterations (one iteration = one "
-      "64-bit multiply-add kept alive by benchmark::DoNotOptimize)",
-      jobs, iterations, items, item_iterations);
-  // Created before measuring: it records how busy the machine was beforehand.
-  efficiency::Results results("tbb", work);
-  if (!json) {
-    lesson::Title("效率 — oneTBB", "oneTBB tasks vs hand-made threads and processes");
-    lesson::Step(absl::StrFormat("Part 1: %d long jobs of %d iterations on %d workers", jobs,
-                                 iterations, workers));
-    lesson::Print("threads: job j on thread j %% %d (a static split, as the tutorial's one "
-                  "function per thread); processes: the same split on forked children;", workers);
-    lesson::Print("tbb_parallel_for / tbb_task_group: TBB's pool of at most %d threads takes "
-                  "the jobs as tasks and balances them by work stealing.", workers);
-  }
-  absl::StatusOr<std::vector<efficiency::ModeResult>> part1 = efficiency::Measure(
-      long_jobs, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
-  if (!part1.ok()) efficiency::ExitWithError("tbb", part1.status());
-  if (!json) {
-    lesson::Step(absl::StrFormat("Part 2: %d small items of %d iterations each", items,
-                                 item_iterations));
-    lesson::Print("items_thread_per_item: %d std::threads, one per item (created in a loop, "
-                  "then all joined) — %d threads on %d cores;", items, items, efficiency::UsableCores());
-    lesson::Print("items_thread_pool: %d threads each taking every %d-th item; items_tbb_*: "
-                  "TBB tasks on at most %d threads.", workers, workers, workers);
-  }
-  absl::StatusOr<std::vector<efficiency::ModeResult>> part2 = efficiency::Measure(
-      small_items, repeats, json ? nullptr : efficiency::PrintEachSample(repeats));
-  if (!part2.ok()) efficiency::ExitWithError("tbb", part2.status());
+  efficiency::Experiment experiment(
+      "tbb", lesson::Format("part 1: %d jobs of %d iterations; part 2: %d items of %d iterations "
+                            "(one iteration = one 64-bit multiply-add kept alive by "
+                            "benchmark::DoNotOptimize)",
+                            jobs, iterations, items, item_iterations));
+  experiment.Title("效率 — oneTBB", "oneTBB tasks vs hand-made threads and processes");
+  experiment.Step("Part 1: %d long jobs of %d iterations on %d workers", jobs, iterations, workers);
+  experiment.Print("threads: job j on thread j %% %d (a static split, as the tutorial's one "
+                   "function per thread); processes: the same split on forked children;",
+                   workers);
+  experiment.Print("tbb_parallel_for / tbb_task_group: TBB's pool of at most %d threads takes "
+                   "the jobs as tasks and balances them by work stealing.",
+                   workers);
+  experiment.Measure(long_jobs, repeats);
+  experiment.Step("Part 2: %d small items of %d iterations each", items, item_iterations);
+  experiment.Print("items_thread_per_item: %d std::threads, one per item (created in a loop, "
+                   "then all joined) — %d threads on %d cores;",
+                   items, items, cores);
+  experiment.Print("items_thread_pool: %d threads each taking every %d-th item; items_tbb_*: "
+                   "TBB tasks on at most %d threads.",
+                   workers, workers, workers);
+  experiment.Measure(small_items, repeats);
 
-  results.Add(*part1);
-  results.Add(*part2);
-  results.RecordLoadAfter();
-  const double item_us =
-      results.Median(items_baseline) * 1e6 / static_cast<double>(items);
-  const double thread_per_item_overhead_us =
-      (results.Median("items_thread_per_item") - results.Median("items_tbb_task_group")) * 1e6 /
-      static_cast<double>(items);
-  results.extra()
-      .Set("item_microseconds", item_us)
-      .Set("thread_per_item_extra_microseconds_per_item", thread_per_item_overhead_us);
-  if (json) {
-    results.PrintJson();
-    return 0;
-  }
-  lesson::Step("Results");
-  results.PrintTable();
-  lesson::Notice({
-      absl::StrFormat("Long jobs: threads %.2fx, processes %.2fx, parallel_for %.2fx, task_group "
-                      "%.2fx. When each piece of work is long, how it reaches a core hardly "
-                      "matters; TBB saves writing the split and joining by hand.",
-                      results.Speedup("threads"), results.Speedup("processes"),
-                      results.Speedup("tbb_parallel_for"), results.Speedup("tbb_task_group")),
-      absl::StrFormat("Small items (%.1f us each): a thread per item %.2fx, a pool of %d "
-                      "threads %.2fx, TBB tasks %.2fx (parallel_for) and %.2fx (task_group).",
-                      item_us, results.Speedup("items_thread_per_item"), workers,
-                      results.Speedup("items_thread_pool"),
-                      results.Speedup("items_tbb_parallel_for"),
-                      results.Speedup("items_tbb_task_group")),
-      absl::StrFormat("Each extra thread cost about %.1f us per item here (creating it, "
-                      "scheduling it among %d others, destroying it): comparable to the item "
-                      "itself. A task costs far less: TBB reuses %d threads and only queues "
-                      "function objects.",
-                      thread_per_item_overhead_us, items, workers),
-      "More threads than cores (oversubscription) never adds speed for CPU work; it adds "
-      "creation, context switches and a stack per thread. Python programmers get the same "
-      "advice (concurrent.futures pools); the tutorial's 'threads are cheap' holds only "
-      "next to processes.",
-  });
+  const efficiency::Results& results = experiment.results();
+  experiment.results()
+      .details()
+      .Set("item_microseconds", efficiency::ItemMicroseconds(results, items))
+      .Set("thread_per_item_extra_microseconds_per_item",
+           efficiency::ThreadPerItemExtraMicroseconds(results, items));
+  experiment.Finish(efficiency::TbbConclusions(
+      results, {.jobs = jobs, .workers = workers, .items = items}, experiment.conditions()));
   return 0;
 }

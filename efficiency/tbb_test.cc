@@ -11,14 +11,14 @@ constexpr char kBinary[] = "efficiency/tbb";
 
 // Both parts, the second against its own baseline (items_single).
 TEST(TbbTest, JsonFollowsTheContract) {
-  JsonValue json = RunJson(kBinary, {"--iterations=20000", "--jobs=4", "--items=60",
+  Json json = RunJson(kBinary, {"--iterations=20000", "--jobs=4", "--items=60",
                                      "--item_iterations=2000", "--repeats=1"});
   ExpectContract(json, "tbb",
                  {"single", "threads", "processes", "tbb_parallel_for", "tbb_task_group",
                   "items_single", "items_thread_per_item", "items_thread_pool",
                   "items_tbb_parallel_for", "items_tbb_task_group"});
-  EXPECT_EQ(RowOf(json, "items_thread_per_item").at("workers").number(), 60);
-  EXPECT_EQ(RowOf(json, "items_tbb_task_group").at("baseline").string(), "items_single");
+  EXPECT_EQ(RowOf(json, "items_thread_per_item")["workers"].get<double>(), 60);
+  EXPECT_EQ(RowOf(json, "items_tbb_task_group")["baseline"].get<std::string>(), "items_single");
 }
 
 TEST(TbbTest, RejectsBadFlags) {

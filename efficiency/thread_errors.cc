@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "common/message.h"
 
 namespace efficiency {
 namespace {
@@ -30,11 +31,12 @@ absl::Status ThreadStartError(std::string_view what, const std::exception& error
   getrlimit(RLIMIT_NPROC, &limit);
   const std::string soft =
       limit.rlim_cur == RLIM_INFINITY ? "unlimited" : absl::StrFormat("%d", limit.rlim_cur);
-  return absl::ResourceExhaustedError(absl::StrFormat(
-      "%s: %s: this user has reached its process limit (RLIMIT_NPROC, soft limit %s; "
-      "`ulimit -u`, which counts threads too) or the system's thread limit "
-      "(kernel.threads-max)",
-      what, error.what(), soft));
+  return absl::ResourceExhaustedError(
+      lesson::Format("%s: %s: this user has reached its process limit (RLIMIT_NPROC, soft "
+                     "limit %s; `ulimit -u`, which counts threads too) or the system's thread "
+                     "limit (kernel.threads-max)",
+                     what, error.what(), soft)
+          .str());
 }
 
 }  // namespace efficiency
