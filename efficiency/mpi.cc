@@ -431,7 +431,9 @@ int LessonMain(const Settings& s) {
 
   // Mode 2: N ranks, each its share.
   const int ranks = !s.hostfile.empty() && !s.ranks_given ? 0 : s.ranks;
-  if (ranks > 0) {
+  if (ranks == 1) {
+    experiment.Step("1 rank");
+  } else if (ranks > 1) {
     experiment.Step("%d ranks", ranks);
   } else {
     experiment.Step("A rank for every slot of the hostfile");
