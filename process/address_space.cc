@@ -46,7 +46,7 @@ void CountUp(int64_t increments) {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::PrintError("%s", status.ToString());
+  lesson::WriteErrorLine(process::DescribeFailure(status).str());
   return 1;
 }
 

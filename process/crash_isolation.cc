@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   lesson::Step("Three children at once: two crash, one works");
   absl::StatusOr<process::Pipe> said = process::Pipe::Create();
   if (!said.ok()) {
-    lesson::PrintError("%s", said.status().ToString());
+    lesson::WriteErrorLine(process::DescribeFailure(said.status()).str());
     return 1;
   }
   process::Pipe& pipe = *said;
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < children.size(); ++i) {
     children[i].set_name(names[i]);
     if (absl::Status s = children[i].Start(); !s.ok()) {
-      lesson::PrintError("%s", s.ToString());
+      lesson::WriteErrorLine(process::DescribeFailure(s).str());
       return 1;
     }
   }
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < children.size(); ++i) {
     process::Process& child = children[i];
     if (absl::Status s = child.Join(); !s.ok()) {
-      lesson::PrintError("%s", s.ToString());
+      lesson::WriteErrorLine(process::DescribeFailure(s).str());
       return 1;
     }
     const process::ExitStatus status = *child.exit_status();

@@ -40,4 +40,21 @@ lesson::Text DescribeExit(const ExitStatus& status) {
                         DescribeSignal(status.signal()).str());
 }
 
+lesson::Text DescribeFailure(const absl::Status& status) {
+  const std::string detail(status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kResourceExhausted:
+      return lesson::Format(
+          "could not start a child process: this user's process limit (RLIMIT_NPROC, see "
+          "`ulimit -u`) or the system's memory or PID limit was reached. Details: %s",
+          detail);
+    case absl::StatusCode::kNotFound:
+      return lesson::Format("the program to start was not found. Details: %s", detail);
+    case absl::StatusCode::kPermissionDenied:
+      return lesson::Format("not allowed to start the program. Details: %s", detail);
+    default:
+      return lesson::Format("a process operation failed. Details: %s", detail);
+  }
+}
+
 }  // namespace process

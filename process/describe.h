@@ -6,10 +6,11 @@
 //
 //   lesson::Print("p1 %s", process::DescribeExit(*p1.exit_status()).str());
 //   //   English: "p1 killed by signal 9 (SIGKILL: Killed)"
-//   //   Chinese: "p1 被信号 9（SIGKILL：被强制杀死）终止"
+//   //   Chinese: "p1 被信号 9（SIGKILL：已杀死）杀死"
 #ifndef PROCESS_DESCRIBE_H_
 #define PROCESS_DESCRIBE_H_
 
+#include "absl/status/status.h"
 #include "common/message.h"
 #include "process/process.h"
 
@@ -21,6 +22,11 @@ lesson::Text DescribeExit(const ExitStatus& status);
 // The signal's description ("Segmentation fault"), translated for the signals the lessons
 // show (SIGSEGV, SIGABRT, SIGKILL, SIGTERM, SIGINT, SIGHUP); glibc's English otherwise.
 lesson::Text DescribeSignal(int signal_number);
+
+// A failure of the Process library (a Status from Start, Join, Pipe...) for the reader:
+// what it means, translated, then the library's own message (English, with the system's
+// error names) as the detail. ResourceExhausted (fork refused) names RLIMIT_NPROC.
+lesson::Text DescribeFailure(const absl::Status& status);
 
 }  // namespace process
 

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   for (process::Process& child : children) {
     child.set_die_with_parent(absl::GetFlag(FLAGS_die_with_parent));
     if (absl::Status s = child.Start(); !s.ok()) {
-      lesson::Print("start failed: %s", s.ToString());
+      lesson::WriteErrorLine("start failed: " + s.ToString());
       return 1;
     }
   }
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     if (n <= 0) return 1;
     got += static_cast<size_t>(n);
   }
-  lesson::Print("ready");
+  lesson::WriteLine("ready");  // A signal to the test, not a message.
   for (process::Process& child : children) (void)child.Join();
   return 0;
 }

@@ -38,6 +38,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/flags.h"
+#include "common/i18n.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
 #include "common/trace.h"
@@ -60,17 +61,31 @@ using process::JoinObservation;
 // The tutorial's coding(), with its "time-consuming work" made visible. Each line goes
 // through `order`, which records who printed it when.
 int Coding(process::PrintOrder& order, absl::Duration work, int exit_code) {
-  order.Print(JoinObservation::kChild, [] { lesson::Tutorial("开始写代码，PID是%d", getpid()); });
+  order.Print(JoinObservation::kChild, [] {
+    lesson::Tutorial("开始写代码，PID是%d", getpid());
+    trace::Instant("print: 开始写代码");
+  });
   {
     trace::Span working("大量的耗时的运算 (work: a sleep of --work)", trace::kSleep);
     absl::SleepFor(work);
   }
-  order.Print(JoinObservation::kChild, [] { lesson::Tutorial("休息一会儿，PID是%d", getpid()); });
+  order.Print(JoinObservation::kChild, [] {
+    lesson::Tutorial("休息一会儿，PID是%d", getpid());
+    trace::Instant("print: 休息一会儿");
+  });
   return exit_code;
 }
 
+// Main's line, the same in both programs.
+void MainSays(process::PrintOrder& order) {
+  order.Print(JoinObservation::kMain, [] {
+    lesson::Tutorial("我是主进程，PID是%d", getpid());
+    trace::Instant("print: 我是主进程");
+  });
+}
+
 int Fail(const absl::Status& status) {
-  lesson::PrintError("%s", status.ToString());
+  lesson::WriteErrorLine(process::DescribeFailure(status).str());
   return 1;
 }
 
@@ -81,7 +96,7 @@ std::string OrderWords(const std::vector<int>& order) {
     words.push_back(who == JoinObservation::kMain ? lesson::Tr("main").str()
                                                   : lesson::Tr("child").str());
   }
-  return absl::StrJoin(words, ", ");
+  return absl::StrJoin(words, lesson::Chinese() ? "、" : ", ");
 }
 
 // Part 3: the child of a plain C-style parent that fork()s and returns without waiting.
@@ -121,19 +136,17 @@ int main(int argc, char** argv) {
   {
     absl::StatusOr<process::PrintOrder> order = process::PrintOrder::Create();
     if (!order.ok()) return Fail(order.status());
-    const auto main_says = [&order] {
-      order->Print(JoinObservation::kMain, [] { lesson::Tutorial("我是主进程，PID是%d", getpid()); });
-    };
-    main_says();
+    MainSays(*order);
     process::Process p1([&order, work, exit_code] { return Coding(*order, work, exit_code); });
     p1.set_name("p1");
     const double started_us = trace::NowMicros();
     if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
-    main_says();
+    MainSays(*order);
     seen.alive_when_main_done = p1.IsAlive();
     lesson::Print("  (main's code is done; p1.is_alive() = %s)",
                   seen.alive_when_main_done ? "True" : "False");
     // Only so that nothing is left behind: a C++ main returning here would orphan p1.
+    trace::Span cleanup("main's code is done; the lesson joins p1 only to leave nothing behind");
     if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);
     lesson::Print("  (the lesson joined p1 afterwards, only to leave nothing behind)");
     for (const process::PrintOrder::Line& line : order->Lines()) {
@@ -153,17 +166,14 @@ int main(int argc, char** argv) {
   {
     absl::StatusOr<process::PrintOrder> order = process::PrintOrder::Create();
     if (!order.ok()) return Fail(order.status());
-    const auto main_says = [&order] {
-      order->Print(JoinObservation::kMain, [] { lesson::Tutorial("我是主进程，PID是%d", getpid()); });
-    };
-    main_says();
+    MainSays(*order);
     process::Process p1([&order, work, exit_code] { return Coding(*order, work, exit_code); });
     p1.set_name("p1");
     if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
     lesson::Stopwatch waited;
     if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // 阻塞主进程 until p1 ends.
     seen.waited_ms = waited.Seconds() * 1000;
-    main_says();
+    MainSays(*order);
     for (const process::PrintOrder::Line& line : order->Lines()) {
       seen.order_with_join.push_back(line.who);
     }

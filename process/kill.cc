@@ -92,7 +92,7 @@ void SayHello(const char* name) {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::PrintError("%s", status.ToString());
+  lesson::WriteErrorLine(process::DescribeFailure(status).str());
   return 1;
 }
 
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   const pid_t p1_pid = p1.pid();
   process::Process watchdog(
       [p1_pid, deadline, &fired] { return Watchdog(p1_pid, deadline, *fired); });
-  watchdog.set_name("watchdog (the task manager)");
+  watchdog.set_name("watchdog");
   if (absl::Status s = watchdog.Start(); !s.ok()) return Fail(s);
   fired->CloseWrite();
   lesson::Print("  main: p2 and p3 start after p1 ends. The watchdog (PID %d) ends p1 in %s,",

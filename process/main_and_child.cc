@@ -89,7 +89,7 @@ std::set<pid_t> PrintProcessTable() {
 }
 
 int Fail(const absl::Status& status) {
-  lesson::PrintError("%s", status.ToString());
+  lesson::WriteErrorLine(process::DescribeFailure(status).str());
   return 1;
 }
 

@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
     absl::Status status = p.Start();
     if (status.ok()) status = p.Join();
     if (!status.ok()) {
-      lesson::PrintError("%s", status.ToString());
+      lesson::WriteErrorLine(process::DescribeFailure(status).str());
       return 1;
     }
     rows.push_back({run, p.pid(), *p.resource_usage(), process::DescribeExit(*p.exit_status())});

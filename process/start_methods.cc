@@ -43,6 +43,7 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/trace.h"
+#include "process/describe.h"
 #include "process/interrupt_guard.h"
 #include "process/process.h"
 
@@ -80,7 +81,7 @@ bool SpawnAndWait(std::vector<std::string> argv, std::string name) {
   absl::Status status = child.Start();
   if (status.ok()) status = child.Join();
   if (!status.ok()) {
-    lesson::PrintError("%s", status.ToString());
+    lesson::WriteErrorLine(process::DescribeFailure(status).str());
     return false;
   }
   return child.exit_status()->exited() && child.exit_status()->code() == 0;
@@ -147,7 +148,7 @@ int main(int argc, char** argv) {
   absl::Status status = forked.Start();
   if (status.ok()) status = forked.Join();
   if (!status.ok()) {
-    lesson::PrintError("%s", status.ToString());
+    lesson::WriteErrorLine(process::DescribeFailure(status).str());
     return 1;
   }
   lesson::Print(
