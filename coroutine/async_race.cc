@@ -12,9 +12,10 @@
 // write, asyncio.Lock for part 3), ends at the same counts: 100 of 400 without the lock, 400
 // with it, at this lesson's defaults (checked; see README.md).
 //
-// The trace (--trace) gives each worker a row: every read-await-write as a span, and each
-// lost update as an instant, where a worker writes back over a value another worker wrote
-// after its read.
+// The trace (--trace) gives each worker two rows: its task (running, sleeping in the
+// await, waiting for the lock), and its read-await-writes, each as a span, with an instant
+// for each lost update, where a worker writes back over a value another worker wrote after
+// its read.
 //
 //   bazel run //coroutine:async_race -- --workers=4 --increments=100 --io=1ms
 //   bazel run //coroutine:async_race -- --increments=3 --trace=/tmp/race.json
@@ -66,8 +67,10 @@ coro::Task<void> IncrementNoAwait(int increments) {
 // Read, await (I/O), write: another coroutine may run at the await.
 coro::Task<void> IncrementWithAwait(int worker, int increments, Duration io,
                                     coro::AsyncMutex* mutex) {
-  const uint64_t track = trace::NewId();  // this worker's row in the trace
-  const std::string name = absl::StrFormat("worker %d", worker);
+  // The library gives the task a row ("worker 0": running, sleeping in the await); this row
+  // beside it shows the lesson's logic: each read-await-write, and the updates it loses.
+  const uint64_t track = trace::NewId();
+  const std::string name = absl::StrFormat("worker %d: read, await, write", worker);
   trace::AsyncBegin(name, trace::kTask, track);
   for (int i = 0; i < increments; ++i) {
     coro::AsyncMutex::Guard guard;
@@ -97,10 +100,11 @@ coro::Task<void> IncrementWithAwait(int worker, int increments, Duration io,
 
 coro::Task<void> RunAll(int workers, int increments, Duration io, coro::AsyncMutex* mutex,
                         bool await_inside) {
-  std::vector<coro::Task<void>> tasks;
+  std::vector<coro::Future<void>> tasks;
   for (int w = 0; w < workers; ++w) {
-    tasks.push_back(await_inside ? IncrementWithAwait(w, increments, io, mutex)
-                                 : IncrementNoAwait(increments));
+    tasks.push_back(coro::CreateTask(await_inside ? IncrementWithAwait(w, increments, io, mutex)
+                                                  : IncrementNoAwait(increments),
+                                     absl::StrFormat("worker %d", w)));
   }
   co_await coro::Gather(std::move(tasks));
 }

@@ -39,8 +39,9 @@ std::vector<Text> ProducerConsumerConclusions(const ProducerConsumerFigures& f) 
         f.hand_overs, kernel, f.voluntary_switches, f.involuntary_switches));
   }
   points.push_back(Tr(
-      "Compare //thread:producer_consumer, the tutorial's traditional producer-consumer model: two threads, "
-      "a queue, a lock and a condition variable, and the kernel deciding who runs."));
+      "Compare //thread:producer_consumer, the tutorial's traditional producer-consumer "
+      "model: two threads, a queue, a lock and a condition variable, and the kernel deciding "
+      "who runs."));
   return points;
 }
 
@@ -67,8 +68,8 @@ std::vector<Text> HelloConclusions(const HelloFigures& f) {
   } else if (extra_ms <= 20) {
     points.push_back(Format(
         "At co_await hello() gave control back to the loop, which had nothing else to run "
-        "and waited in epoll until the timer was due (the tutorial's explanation 1). The measured gap, "
-        "%.3f s, is the sleep (%.3f s) plus %.2f ms.",
+        "and waited in epoll until the timer was due (the tutorial's explanation 1). The "
+        "measured gap, %.3f s, is the sleep (%.3f s) plus %.2f ms.",
         f.gap_s, f.sleep_s, extra_ms));
   } else {
     points.push_back(Format(

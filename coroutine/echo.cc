@@ -11,9 +11,9 @@
 // and the lesson prints how many connections that one thread had open at the same moment.
 // The kernel picks the port (bind to port 0), so runs never collide.
 //
-// The trace (--trace) gives each client and each server session a row of its own, with
-// the stretches each spent waiting for its socket (I/O), connecting and pausing: they
-// overlap on the one thread.
+// The trace (--trace) gives each client and each server session a row of its own (a task,
+// named here; the library records its waits for the socket and its pauses): they overlap
+// on the one thread.
 //
 //   bazel run //coroutine:echo -- --clients=100 --messages=5
 //   bazel run //coroutine:echo -- --clients=5 --trace=/tmp/echo.json
@@ -32,7 +32,6 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
-#include "common/trace.h"
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/async_socket.h"
 #include "coroutine/coro/event_loop.h"
@@ -56,38 +55,12 @@ struct Stats {
   std::set<long> threads;  // every thread that ran a session or a client
 } stats;
 
-// A span on a coroutine's own row of the trace, from construction to destruction. (A
-// coroutine's rows overlap on the one thread, so they are async tracks, keyed by `track`.)
-class TrackSpan {
- public:
-  TrackSpan(std::string name, const char* state, uint64_t track)
-      : name_(std::move(name)), state_(state), track_(track) {
-    trace::AsyncBegin(name_, state_, track_);
-  }
-  ~TrackSpan() { trace::AsyncEnd(name_, state_, track_); }
-  TrackSpan(const TrackSpan&) = delete;
-  TrackSpan& operator=(const TrackSpan&) = delete;
-
- private:
-  std::string name_;
-  const char* state_;
-  uint64_t track_;
-};
-
 // Server side of one connection: echo everything until the client closes its end.
-coro::Task<void> Session(coro::Socket peer, int number) {
-  const uint64_t track = trace::NewId();
-  TrackSpan life(absl::StrFormat("server session %d", number), trace::kTask, track);
+coro::Task<void> Session(coro::Socket peer) {
   stats.threads.insert(lesson::ThreadId());
   stats.open_most = std::max(stats.open_most, ++stats.open_now);
   std::array<char, 4096> buffer;
-  while (true) {
-    std::size_t n;
-    {
-      TrackSpan wait("waiting for data (epoll)", trace::kIo, track);
-      n = co_await coro::ReadSome(peer, buffer);  // suspends while the client is quiet
-    }
-    if (n == 0) break;
+  while (std::size_t n = co_await coro::ReadSome(peer, buffer)) {  // suspends while idle
     co_await coro::WriteAll(peer, std::string_view(buffer.data(), n));
   }
   --stats.open_now;
@@ -98,33 +71,25 @@ coro::Task<void> Session(coro::Socket peer, int number) {
 coro::Task<void> Server(const coro::Socket* listener, int clients) {
   std::vector<coro::Future<void>> sessions;
   for (int i = 0; i < clients; ++i) {
-    sessions.push_back(coro::CreateTask(Session(co_await coro::Accept(*listener), i)));
+    sessions.push_back(coro::CreateTask(Session(co_await coro::Accept(*listener)),
+                                        absl::StrFormat("server session %d", i)));
   }
   co_await coro::Gather(std::move(sessions));
 }
 
 coro::Task<void> Client(int port, int id, int messages, Duration pause) {
-  const uint64_t track = trace::NewId();
-  TrackSpan life(absl::StrFormat("client %d", id), trace::kTask, track);
   stats.threads.insert(lesson::ThreadId());
-  coro::Socket socket;
-  {
-    TrackSpan connect("connect", trace::kIo, track);
-    socket = co_await coro::ConnectToLoopback(port);
-  }
+  coro::Socket socket = co_await coro::ConnectToLoopback(port);
   for (int m = 1; m <= messages; ++m) {
     // The message is data, not a sentence: the same bytes in every language.
     const std::string message = absl::StrFormat("client %d, message %d", id, m);
+    co_await coro::WriteAll(socket, message);
     std::string echoed;
-    {
-      TrackSpan round_trip("send, wait for the echo", trace::kIo, track);
-      co_await coro::WriteAll(socket, message);
-      std::array<char, 256> buffer;
-      while (echoed.size() < message.size()) {  // TCP is a stream: an echo may come in pieces
-        std::size_t n = co_await coro::ReadSome(socket, buffer);
-        if (n == 0) break;
-        echoed.append(buffer.data(), n);
-      }
+    std::array<char, 256> buffer;
+    while (echoed.size() < message.size()) {  // TCP is a stream: an echo may come in pieces
+      std::size_t n = co_await coro::ReadSome(socket, buffer);
+      if (n == 0) break;
+      echoed.append(buffer.data(), n);
     }
     if (echoed == message) {
       ++stats.round_trips;
@@ -132,7 +97,6 @@ coro::Task<void> Client(int port, int id, int messages, Duration pause) {
       ++stats.mismatches;
     }
     if (id == 0) lesson::Print("  client 0 sent \"%s\", got \"%s\" back", message, echoed);
-    TrackSpan pausing("pause", trace::kSleep, track);
     co_await coro::Sleep(pause);
   }
   coro::ShutdownWrite(socket);  // tells the server's session we are done
@@ -145,9 +109,12 @@ coro::Task<void> Main(int clients, int messages, Duration pause) {
   const int port = coro::LocalPort(listener);
   lesson::Print("server listening on 127.0.0.1:%d (port chosen by the kernel), thread %d", port,
                 lesson::ThreadId());
-  coro::Future<void> server = coro::CreateTask(Server(&listener, clients));
-  std::vector<coro::Task<void>> all_clients;
-  for (int id = 0; id < clients; ++id) all_clients.push_back(Client(port, id, messages, pause));
+  coro::Future<void> server = coro::CreateTask(Server(&listener, clients), "server");
+  std::vector<coro::Future<void>> all_clients;
+  for (int id = 0; id < clients; ++id) {
+    all_clients.push_back(
+        coro::CreateTask(Client(port, id, messages, pause), absl::StrFormat("client %d", id)));
+  }
   co_await coro::Gather(std::move(all_clients));
   co_await server;
 }

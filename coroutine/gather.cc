@@ -22,6 +22,10 @@
 //   bazel run //coroutine:gather
 //   bazel run //coroutine:gather -- --coroutines=100 --sleep=200ms --nosequential
 //   bazel run //coroutine:gather -- --trace=/tmp/gather.json   # three asleep at once
+//
+// In the trace each hello() is a task of its own (Task-2, Task-3, Task-4, named as asyncio
+// names the tasks wait() makes; Task-1 is the wait itself), with its sleep: the library
+// (coroutine/coro/event_loop.cc) records them.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -40,14 +44,14 @@
 #include "common/lesson.h"
 #include "common/machine.h"
 #include "common/stopwatch.h"
-#include "common/trace.h"
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/gather.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 3, "how many hello() coroutines run together (the tutorial: 3)");
-ABSL_FLAG(absl::Duration, sleep, absl::Seconds(1), "how long each hello() sleeps (the tutorial: 1s)");
+ABSL_FLAG(absl::Duration, sleep, absl::Seconds(1),
+          "how long each hello() sleeps (the tutorial: 1s)");
 ABSL_FLAG(bool, sequential, true, "also run them one after another, for comparison");
 
 namespace {
@@ -67,27 +71,22 @@ std::string CurrentThreadRepr() {
              : absl::StrFormat("<Thread(Thread, started %d)>", ident);
 }
 
-coro::Task<void> Hello(int number, std::chrono::nanoseconds sleep) {
-  const uint64_t track = trace::NewId();  // this coroutine's own row in the trace
-  trace::AsyncBegin(absl::StrFormat("hello() #%d", number), trace::kTask, track);
+coro::Task<void> Hello(std::chrono::nanoseconds sleep) {
   threads_seen.insert(lesson::ThreadId());
   lesson::Tutorial("Hello world! (%s)", CurrentThreadRepr());
   asleep_most = std::max(asleep_most, ++asleep_now);
-  trace::AsyncBegin("await asyncio.sleep", trace::kSleep, track);
   co_await coro::Sleep(sleep);  // suspended: the loop runs the other coroutines
-  trace::AsyncEnd("await asyncio.sleep", trace::kSleep, track);
   --asleep_now;
   if (!woke_one) {
     woke_one = true;
     lesson::Print("(%.3f s later; the tutorial: about 1 s)", round_clock.Seconds());
   }
   lesson::Tutorial("Hello again! (%s)", CurrentThreadRepr());
-  trace::AsyncEnd(absl::StrFormat("hello() #%d", number), trace::kTask, track);
 }
 
 coro::Task<void> OneAfterAnother(int count, std::chrono::nanoseconds sleep) {
   woke_one = true;  // no "(... s later)" line here: the total below says it
-  for (int i = 1; i <= count; ++i) co_await Hello(i, sleep);  // each await waits for the end
+  for (int i = 0; i < count; ++i) co_await Hello(sleep);  // each await waits for the end
 }
 
 }  // namespace
@@ -113,7 +112,7 @@ int main(int argc, char** argv) {
                 "threading.currentThread() warns since 3.10: use current_thread().)");
   coro::EventLoop loop;
   std::vector<coro::Task<void>> tasks;
-  for (int i = 1; i <= count; ++i) tasks.push_back(Hello(i, sleep));
+  for (int i = 0; i < count; ++i) tasks.push_back(Hello(sleep));
   lesson::Stopwatch together;
   round_clock.Reset();
   loop.RunUntilComplete(coro::Wait(std::move(tasks)));

@@ -43,7 +43,8 @@ TEST(GatherLessonTest, ConcurrentOnOneThread) {
                                            "MainThread, started (\\d+)\\)>")));
   const std::string main_thread = m[1];
   std::set<std::string> threads;
-  const std::regex hello_thread("Hello (?:world|again)! \\(<_MainThread\\(MainThread, started (\\d+)\\)>\\)");
+  const std::regex hello_thread(
+      "Hello (?:world|again)! \\(<_MainThread\\(MainThread, started (\\d+)\\)>\\)");
   for (std::sregex_iterator it(r.stdout_text.begin(), r.stdout_text.end(), hello_thread), end;
        it != end; ++it) {
     threads.insert((*it)[1]);
@@ -70,11 +71,11 @@ TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
   std::ifstream file(path);
   ASSERT_TRUE(file.good()) << "no trace at " << path;
   const nlohmann::json trace = nlohmann::json::parse(file);
-  // Each coroutine's sleep: [begin, end] on its async track; and the threads they ran on.
+  // Each task's sleep: [begin, end] on its async track; and the threads they ran on.
   std::map<std::string, std::pair<double, double>> sleeps;
   std::set<int> tids;
   for (const auto& e : trace["traceEvents"]) {
-    if (e.value("name", "") != "await asyncio.sleep") continue;
+    if (e.value("cat", "") != "sleep" || (e["ph"] != "b" && e["ph"] != "e")) continue;
     const std::string id = e["id"];
     tids.insert(e["tid"].get<int>());
     if (e["ph"] == "b") sleeps[id].first = e["ts"].get<double>();

@@ -199,10 +199,10 @@ int main(int argc, char** argv) {
   std::vector<lesson::Text> points;
   points.push_back(
       threads_seen.size() == 1
-          ? lesson::Format("The body and main took turns on one thread (%d): every line shows the same "
-                   "thread id. Nothing ran until the first Next(); each Next() ran exactly to "
-                   "the next co_yield.",
-                   *threads_seen.begin())
+          ? lesson::Format("The body and main took turns on one thread (%d): every line shows "
+                           "the same thread id. Nothing ran until the first Next(); each "
+                           "Next() ran exactly to the next co_yield.",
+                           *threads_seen.begin())
           : lesson::Tr("The body and main ran on different threads: that is a bug in this "
                        "lesson, please report it."));
   if (dropped_early) {

@@ -61,7 +61,8 @@ coro::Task<std::string> Job(std::string name, int units, Duration unit, bool fai
                   name, units);
     throw std::runtime_error(name);
   }
-  lesson::Print("  [%.2f s] job %s finished after %d unit(s)", clock_for_lines.Seconds(), name, units);
+  lesson::Print("  [%.2f s] job %s finished after %d unit(s)", clock_for_lines.Seconds(), name,
+                units);
   if (finish_log != nullptr) finish_log->push_back(name);
   co_return name;
 }

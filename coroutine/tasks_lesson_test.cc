@@ -28,7 +28,8 @@ TEST(TasksLessonTest, WaitVersusGather) {
   // same loop iteration and be done too; the split always covers all three.)
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-      out, m, std::regex("wait\\(FIRST_COMPLETED\\) returned: done \\[B(, [AC])*\\], (\\d) pending")));
+      out, m,
+      std::regex("wait\\(FIRST_COMPLETED\\) returned: done \\[B(, [AC])*\\], (\\d) pending")));
   EXPECT_THAT(out, HasSubstr(", 0 pending\n"));
 
   // gather: finished B, C, A; returned in argument order.
