@@ -1,20 +1,29 @@
 #include "coroutine/coro/async_mutex.h"
 
-#include <cassert>
+#include <stdexcept>
 
 namespace coro {
 
-void AsyncMutex::Unlock() {
-  assert(locked_ && "AsyncMutex::Unlock of a mutex nobody holds");
-  if (!waiters_.linked()) {
-    locked_ = false;
-    return;
+// asyncio.Lock.acquire() of Python 3.11, line for line.
+Task<AsyncMutex::Guard> AsyncMutex::Lock() {
+  if (TryLock()) co_return Guard(this);
+  internal::WaitList::Entry entry(waiters_, "lock");
+  try {
+    co_await entry;
+  } catch (const CancelledError&) {
+    entry.Leave();
+    if (!locked_) waiters_.WakeFirst();  // it may have been our turn: pass it on
+    throw;
   }
-  // Ownership passes to the oldest waiter; locked_ stays true, so nobody barges in
-  // before the loop resumes it.
-  auto* next = static_cast<LockAwaiter*>(waiters_.next);
-  next->Unlink();
-  internal::ScheduleOnRunningLoop(next->awaiting_);
+  entry.Leave();
+  locked_ = true;
+  co_return Guard(this);
+}
+
+void AsyncMutex::Unlock() {
+  if (!locked_) throw std::logic_error("AsyncMutex::Unlock: the mutex is not locked");
+  locked_ = false;
+  waiters_.WakeFirst();
 }
 
 }  // namespace coro

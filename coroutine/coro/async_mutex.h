@@ -13,22 +13,24 @@
 //     counter = seen + 1;
 //   }                                                          // unlocked here
 //
-// Contract:
-// - Lock() never blocks the thread: a coroutine that finds the mutex held is suspended
-//   and queued; the loop keeps running others.
-// - Fair: Unlock() hands the mutex straight to the longest waiter (no barging), which the
-//   loop resumes on a later iteration.
-// - An unheld mutex is taken without suspending (like asyncio.Lock.acquire).
+// Contract (asyncio.Lock of Python 3.11, step for step):
+// - Lock() never blocks the thread: a task that finds the mutex held, or others already
+//   queued, waits in line; the loop keeps running others. A free mutex with nobody
+//   queued is taken without suspending.
+// - Fair: Unlock() wakes the longest waiter, and nobody can take the mutex before it
+//   runs, because the queue is not empty. Until then is_locked() is false, as asyncio's
+//   locked() is: the woken task takes the mutex when it runs.
+// - A waiter that is cancelled leaves the line; if it had been woken already, it passes
+//   the turn on to the next.
 // - Single-threaded, like the loop: not a replacement for std::mutex between threads.
-// - A waiting coroutine destroyed by EventLoop::Close() leaves the queue; the mutex must
-//   outlive the coroutines that use it.
+// - The mutex must outlive the coroutines that use it.
 #ifndef COROUTINE_CORO_ASYNC_MUTEX_H_
 #define COROUTINE_CORO_ASYNC_MUTEX_H_
 
-#include <coroutine>
 #include <utility>
 
 #include "coroutine/coro/task.h"
+#include "coroutine/coro/wait_list.h"
 
 namespace coro {
 
@@ -60,51 +62,38 @@ class AsyncMutex {
     AsyncMutex* mutex_ = nullptr;
   };
 
-  class [[nodiscard]] LockAwaiter : private internal::ListNode {
-   public:
-    bool await_ready() noexcept { return mutex_.TryLock(); }
-    void await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      awaiting_ = awaiting;
-      InsertBefore(mutex_.waiters_);
-    }
-    Guard await_resume() noexcept { return Guard(&mutex_); }
-
-   private:
-    friend class AsyncMutex;
-    explicit LockAwaiter(AsyncMutex& mutex) : mutex_(mutex) {}
-    AsyncMutex& mutex_;
-    std::coroutine_handle<> awaiting_ = nullptr;
-  };
-
   AsyncMutex() = default;
   AsyncMutex(const AsyncMutex&) = delete;
   AsyncMutex& operator=(const AsyncMutex&) = delete;
 
   // AsyncMutex::Lock()
   //
-  // `co_await mutex.Lock()` returns a Guard once this coroutine holds the mutex.
-  LockAwaiter Lock() { return LockAwaiter(*this); }
+  // `co_await mutex.Lock()` returns a Guard once this task holds the mutex (asyncio's
+  // `await lock.acquire()`). A cancellation point while it waits.
+  Task<Guard> Lock();
 
   // AsyncMutex::TryLock()
   //
-  // Takes the mutex if nobody holds it; returns whether it did. Pair with Unlock().
+  // Takes the mutex if it is free and nobody waits for it; returns whether it did. Pair
+  // with Unlock().
   bool TryLock() noexcept {
-    if (locked_) return false;
+    if (locked_ || !waiters_.AllCancelled()) return false;
     locked_ = true;
     return true;
   }
 
   // AsyncMutex::Unlock()
   //
-  // Hands the mutex to the longest waiter (scheduled on the current loop), or frees it.
-  // Precondition: held.
+  // Frees the mutex and wakes the longest waiter. Throws std::logic_error if the mutex
+  // is not held (asyncio raises RuntimeError: "Lock is not acquired.").
   void Unlock();
 
+  // asyncio's locked().
   bool is_locked() const { return locked_; }
 
  private:
   bool locked_ = false;
-  internal::ListNode waiters_;  // LockAwaiters, oldest first
+  internal::WaitList waiters_;
 };
 
 }  // namespace coro

@@ -115,10 +115,6 @@ void BM_Sleepers(benchmark::State& state) {
 }
 BENCHMARK(BM_Sleepers)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
-std::coroutine_handle<> FakeHandle(std::uintptr_t i) {
-  return std::coroutine_handle<>::from_address(reinterpret_cast<void*>((i + 1) * 16));
-}
-
 // Timers pushed in deadline order (the FIFO path) versus in random order (the heap).
 void BM_TimerQueue(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -129,12 +125,10 @@ void BM_TimerQueue(benchmark::State& state) {
     deadlines[i] = in_order ? i : static_cast<std::int64_t>(random() % n);
   }
   for (auto _ : state) {
-    coro::TimerQueue q;
-    for (int i = 0; i < n; ++i) {
-      q.Push(coro::TimePoint(coro::Duration(deadlines[i])), FakeHandle(i));
-    }
+    coro::TimerQueue<int> q;
+    for (int i = 0; i < n; ++i) q.Push(coro::TimePoint(coro::Duration(deadlines[i])), i);
     const coro::TimePoint end{coro::Duration(n)};
-    while (std::coroutine_handle<> h = q.PopDue(end)) benchmark::DoNotOptimize(h);
+    while (auto due = q.PopDue(end)) benchmark::DoNotOptimize(due->item);
   }
   state.SetItemsProcessed(state.iterations() * n);
   state.SetLabel(in_order ? "in deadline order (FIFO)" : "random order (heap)");

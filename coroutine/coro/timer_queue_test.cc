@@ -1,9 +1,11 @@
+// TimerQueue: deadline order, ties in push order, the FIFO fast path, and agreement with
+// a sorted reference over random pushes and pops.
 #include "coroutine/coro/timer_queue.h"
 
 #include <algorithm>
 #include <chrono>
-#include <coroutine>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -14,64 +16,51 @@ namespace {
 
 using ::coro::Duration;
 using ::coro::TimePoint;
-using ::coro::TimerQueue;
+using Queue = ::coro::TimerQueue<int>;
 
-// Distinct fake handles: the queue never resumes them, it only hands them back.
-std::coroutine_handle<> Fake(std::uintptr_t id) {
-  return std::coroutine_handle<>::from_address(reinterpret_cast<void*>((id + 1) * 16));
-}
-std::uintptr_t IdOf(std::coroutine_handle<> h) {
-  return reinterpret_cast<std::uintptr_t>(h.address()) / 16 - 1;
-}
 TimePoint At(std::int64_t ns) { return TimePoint(Duration(ns)); }
 
-std::vector<std::uintptr_t> DrainAll(TimerQueue& q) {
-  std::vector<std::uintptr_t> order;
-  while (!q.empty()) order.push_back(IdOf(q.PopDue(q.NextDeadline())));
+// The items in the order they come out.
+std::vector<int> DrainAll(Queue& q) {
+  std::vector<int> order;
+  while (!q.empty()) order.push_back(q.PopDue(q.NextDeadline())->item);
   return order;
 }
 
 // Timers come out in deadline order, equal deadlines in push order.
 TEST(TimerQueueTest, DeadlineThenArrivalOrder) {
-  TimerQueue q;
-  q.Push(At(30), Fake(0));
-  q.Push(At(10), Fake(1));
-  q.Push(At(20), Fake(2));
-  q.Push(At(10), Fake(3));
-  q.Push(At(30), Fake(4));
+  Queue q;
+  q.Push(At(30), 0);
+  q.Push(At(10), 1);
+  q.Push(At(20), 2);
+  q.Push(At(10), 3);
+  q.Push(At(30), 4);
   EXPECT_EQ(q.size(), 5u);
   EXPECT_EQ(q.NextDeadline(), At(10));
-  EXPECT_EQ(DrainAll(q), (std::vector<std::uintptr_t>{1, 3, 2, 0, 4}));
+  EXPECT_EQ(DrainAll(q), (std::vector<int>{1, 3, 2, 0, 4}));
 }
 
-// Nothing comes out before its deadline.
+// Nothing comes out before its deadline; what comes out says its deadline.
 TEST(TimerQueueTest, PopDueRespectsNow) {
-  TimerQueue q;
-  q.Push(At(100), Fake(0));
-  EXPECT_EQ(q.PopDue(At(99)), nullptr);
+  Queue q;
+  q.Push(At(100), 7);
+  EXPECT_FALSE(q.PopDue(At(99)).has_value());
   EXPECT_EQ(q.size(), 1u);
-  EXPECT_EQ(IdOf(q.PopDue(At(100))), 0u);
-  EXPECT_EQ(q.PopDue(At(1000)), nullptr);
+  std::optional<Queue::Timer> due = q.PopDue(At(100));
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(due->item, 7);
+  EXPECT_EQ(due->deadline, At(100));
+  EXPECT_FALSE(q.PopDue(At(1000)).has_value());
 }
 
 // Timers pushed in deadline order (the common case) never touch the heap.
 TEST(TimerQueueTest, InOrderTimersUseTheFifo) {
-  TimerQueue q;
-  for (int i = 0; i < 1000; ++i) q.Push(At(i / 10), Fake(i));
+  Queue q;
+  for (int i = 0; i < 1000; ++i) q.Push(At(i / 10), i);
   EXPECT_EQ(q.fifo_size(), 1000u);
   EXPECT_EQ(q.heap_size(), 0u);
-  q.Push(At(5), Fake(1000));  // out of order
+  q.Push(At(5), 1000);  // out of order
   EXPECT_EQ(q.heap_size(), 1u);
-}
-
-// Clear drops everything.
-TEST(TimerQueueTest, Clear) {
-  TimerQueue q;
-  q.Push(At(2), Fake(0));
-  q.Push(At(1), Fake(1));
-  q.Clear();
-  EXPECT_TRUE(q.empty());
-  EXPECT_EQ(q.PopDue(At(100)), nullptr);
 }
 
 // Against a reference (sort by deadline, then arrival) over random pushes and pops,
@@ -79,26 +68,26 @@ TEST(TimerQueueTest, Clear) {
 TEST(TimerQueueTest, MatchesReferenceOnRandomOperations) {
   std::mt19937 random(12345);
   for (int round = 0; round < 200; ++round) {
-    TimerQueue q;
-    std::vector<std::tuple<std::int64_t, std::uintptr_t>> reference;  // deadline, arrival
+    Queue q;
+    std::vector<std::tuple<std::int64_t, int>> reference;  // deadline, arrival
     std::int64_t now = 0;
-    std::uintptr_t next_id = 0;
+    int next_id = 0;
     for (int step = 0; step < 300; ++step) {
       if (random() % 3 != 0) {
         std::int64_t deadline = now + static_cast<std::int64_t>(random() % 8);
-        q.Push(At(deadline), Fake(next_id));
+        q.Push(At(deadline), next_id);
         reference.emplace_back(deadline, next_id);
         ++next_id;
       } else {
         now += static_cast<std::int64_t>(random() % 3);
         std::sort(reference.begin(), reference.end());
         while (!reference.empty() && std::get<0>(reference.front()) <= now) {
-          std::coroutine_handle<> got = q.PopDue(At(now));
-          ASSERT_NE(got, nullptr);
-          ASSERT_EQ(IdOf(got), std::get<1>(reference.front())) << "round " << round;
+          std::optional<Queue::Timer> got = q.PopDue(At(now));
+          ASSERT_TRUE(got.has_value()) << "round " << round;
+          ASSERT_EQ(got->item, std::get<1>(reference.front())) << "round " << round;
           reference.erase(reference.begin());
         }
-        ASSERT_EQ(q.PopDue(At(now)), nullptr);
+        ASSERT_FALSE(q.PopDue(At(now)).has_value()) << "round " << round;
       }
     }
     ASSERT_EQ(q.size(), reference.size());
