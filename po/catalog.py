@@ -51,7 +51,7 @@ PARTS = {
     "coro": ("C++", ["coroutine/coro/*.cc", "coroutine/coro/*.h"], []),
     "efficiency": ("C++", ["efficiency/*.cc", "efficiency/*.h"], ["efficiency/mpi*"]),
     "mpi": ("C++", ["efficiency/mpi*.cc", "efficiency/mpi*.h"], []),
-    "tools": ("Python", ["tools/*.py", "tools/*/*.py"], []),
+    "tools": ("Python", ["tools/*.py", "tools/*/*.py", "tools/lessons.bzl"], []),
 }
 
 

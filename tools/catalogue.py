@@ -1,15 +1,15 @@
-"""tools/catalogue.py — read tools/lessons.txt, the tour's list of chapters and lessons.
+"""tools/catalogue.py — the chapters and lessons, in the tutorial's order.
 
-The file's format is described at its top. Reading is strict: a malformed line is an
-error that names the line, so a typo cannot silently drop a lesson from the tour.
+The list itself is tools/lessons.bzl (Bazel reads it for the tests' data); the build
+writes it as tools/lessons.json, which this module reads from the runfiles. Nothing here
+knows a lesson by name.
 """
 
+import json
 import os
 from dataclasses import dataclass, field
 
-PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.txt")
-READY = "ready"
-PLANNED = "planned"
+PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons.json")
 
 
 class CatalogueError(Exception):
@@ -18,15 +18,11 @@ class CatalogueError(Exception):
 
 @dataclass(frozen=True)
 class Lesson:
-    status: str
-    target: str      # "//thread:lock"
-    chinese: str     # the tutorial's section name
-    english: str
-    shows: str       # one line: what the lesson shows
-
-    @property
-    def ready(self):
-        return self.status == READY
+    target: str           # "//thread:lock"
+    section: str          # the tutorial's section title (Chinese)
+    title: str            # its English name
+    shows: str            # what it shows, one line: an English msgid
+    beyond: bool = False  # beyond the tutorial's sections
 
     @property
     def package(self):
@@ -39,16 +35,16 @@ class Lesson:
 
 @dataclass
 class Chapter:
-    package: str     # "thread"
-    chinese: str     # "线程"
-    english: str     # "Threads"
+    package: str          # "thread"
+    chinese: str          # "线程"
+    english: str          # "Threads"
     lessons: list = field(default_factory=list)
 
 
 @dataclass
 class Catalogue:
     chapters: list                                   # in the tutorial's order
-    not_lessons: dict = field(default_factory=dict)  # target -> reason
+    not_lessons: dict = field(default_factory=dict)  # target -> why it is not a lesson
 
     def lessons(self):
         return [lesson for chapter in self.chapters for lesson in chapter.lessons]
@@ -57,42 +53,23 @@ class Catalogue:
         """The chapter called `name` (package or Chinese name), or None."""
         return next((c for c in self.chapters if name in (c.package, c.chinese)), None)
 
+    def lesson(self, target):
+        return next((l for l in self.lessons() if l.target == target), None)
 
-FIELDS = {"chapter": 3, "lesson": 5, "not_lesson": 2}
 
-
-def parse(text, source="lessons.txt"):
-    """Parses the catalogue's text; raises CatalogueError naming the bad line."""
-    catalogue = Catalogue([])
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        kind, *values = [part.strip() for part in line.split(" | ")]
-        where = f"{source}:{number}"
-        if kind not in FIELDS:
-            raise CatalogueError(f"{where}: unknown kind '{kind}' (chapter, lesson or not_lesson)")
-        if len(values) != FIELDS[kind] or not all(values):
-            raise CatalogueError(f"{where}: a {kind} line has {FIELDS[kind]} non-empty fields "
-                                 f"after '{kind}', separated by ' | '; found {len(values)}")
-        if kind == "chapter":
-            catalogue.chapters.append(Chapter(*values))
-        elif kind == "lesson":
-            lesson = Lesson(*values)
-            if not lesson.target.startswith("//") or ":" not in lesson.target:
-                raise CatalogueError(f"{where}: '{lesson.target}' is not a target like //thread:lock")
-            if lesson.status not in (READY, PLANNED):
-                raise CatalogueError(f"{where}: status '{lesson.status}' is not ready or planned")
-            if not catalogue.chapters or lesson.package != catalogue.chapters[-1].package:
-                raise CatalogueError(f"{where}: {lesson.target} is not in the chapter above it")
-            if lesson.target in {l.target for l in catalogue.lessons()}:
-                raise CatalogueError(f"{where}: {lesson.target} is listed twice")
-            catalogue.chapters[-1].lessons.append(lesson)
-        else:
-            target, reason = values
-            catalogue.not_lessons[target] = reason
-    return catalogue
+def from_json(value):
+    """The Catalogue of lessons.json's object."""
+    chapters = [Chapter(c["package"], c["chinese"], c["english"],
+                        [Lesson(l["target"], l["section"], l["title"], l["shows"], l["beyond"])
+                         for l in c["lessons"]])
+                for c in value["chapters"]]
+    return Catalogue(chapters, {n["target"]: n["why"] for n in value["not_lessons"]})
 
 
 def load(path=PATH):
-    with open(path, encoding="utf-8") as f:
-        return parse(f.read(), os.path.basename(path))
+    try:
+        with open(path, encoding="utf-8") as f:
+            return from_json(json.load(f))
+    except FileNotFoundError:
+        raise CatalogueError(f"{path} is missing: the build writes it from tools/lessons.bzl "
+                             "(run the tools with `bazel run`)") from None

@@ -1,20 +1,28 @@
 """tools/every_lesson_test.py — every lesson, run the way a user (or a skeptic) would.
 
-For each lesson the tour lists as ready (tools/lessons.txt), this runs the real binary and
-checks the project's promises:
+For each lesson of tools/lessons.bzl, this runs the real binary and checks the project's
+promises. One run at default flags with --lang=zh --trace=FILE serves several checks, and
+one with --lang=en the English one, so the language and trace checks add one run per
+lesson, not one per check:
 
   * Bounded: at default flags it exits 0 within a bound (seconds, scaled under a
-    sanitizer, which slows a program down several times).
-  * Nothing left behind: no child process and no zombie outlives the lesson. The test
-    makes itself a "child subreaper" (prctl PR_SET_CHILD_SUBREAPER), so anything a lesson
-    orphans is re-parented to this test instead of init, where it can be seen and counted,
-    whatever process group or session it moved to.
+    sanitizer, which slows a program down several times), in both languages.
+  * Nothing left behind: no child process and no zombie outlives the lesson (the test is
+    a child subreaper: see lesson_runner.py).
+  * Chinese: with --lang=zh the "what to notice" section (要点：) is Chinese and no line of
+    the output is an English msgid of the catalog; with --lang=en no Chinese outside the
+    title and the tutorial's own lines (tools/output_language.py says how they are told
+    apart).
+  * Traced: the --trace file is valid (every event well-formed, B/E balanced per thread,
+    spans on one thread nested, async spans closed: tools/tracing/trace_file.py), and for
+    the lessons in PHENOMENA the lesson's phenomenon is in it
+    (tools/tracing/properties.py).
   * Interrupted: Ctrl-C (SIGINT to the whole process group), `kill -INT` and `kill -TERM`
     (the lesson alone) midway end it promptly and still leave nothing behind.
   * Bad input: an unknown flag, and for every flag its --help lists a malformed, a
     negative and a huge value, each give exactly one line on stderr naming the flag,
-    nothing on stdout, and exit status 2. Zero is either refused the same way or accepted
-    and run to a clean end.
+    nothing on stdout, and exit status 2, in Chinese with --lang=zh and in English with
+    --lang=en. Zero is either refused the same way or accepted and run to a clean end.
 
 The process-limit check (a low RLIMIT_NPROC) lives in every_lesson_limits_test.py.
 """
@@ -23,11 +31,18 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import lesson_runner  # noqa: E402
+from tools import lesson_runner  # noqa: E402
+from tools import output_language  # noqa: E402
+from tools import runner  # noqa: E402
+from tools import text  # noqa: E402
+from tools.reporting import experiments  # noqa: E402
+from tools.tracing import properties  # noqa: E402
+from tools.tracing import trace_file  # noqa: E402
 
 # How long a lesson may take at default flags, before a sanitizer's slowdown.
 DEFAULT_RUN_BOUND_S = 20.0
@@ -46,6 +61,9 @@ DATA_FLAGS = {
     ("//thread:args", "b"): "string",
     ("//thread:args", "c"): "int",
 }
+# Flags every lesson has that the bad-value checks leave alone: --lang has its own check
+# below, and --trace takes any path.
+COMMON_FLAGS = {"lang", "trace"}
 
 
 # The default run under ThreadSanitizer, where it cannot be the plain default: Debian's
@@ -58,6 +76,27 @@ DEFAULT_RUN_UNDER_TSAN = {
     "//efficiency:cpu_bound": None,                    # its tbb mode runs oneTBB
     "//efficiency:tbb": None,                          # oneTBB throughout
     "//thread:producer_consumer": ["--queue=std"],     # the other queue is absl::Mutex's
+}
+
+
+def one_core_reason():
+    cores = lesson_runner.usable_cores()
+    return f"only {cores} usable core: two threads cannot run at once" if cores < 2 else ""
+
+
+# What each lesson's trace must show, beyond being valid: target -> (check, why it is the
+# lesson's point, a reason to skip the check on this machine or "").
+PHENOMENA = {
+    "//efficiency:gil": (properties.gil_taken_in_turn,
+                         "under the emulated GIL at most one thread holds it at any instant, "
+                         "and the threads hold it in turn", lambda: ""),
+    "//coroutine:gather": (lambda trace: properties.coroutines_overlap(trace, 3),
+                           "the three coroutines are alive at the same time on one thread",
+                           lambda: ""),
+    "//process:join": (properties.parent_waits_for_child,
+                       "the child's pid appears and the parent waits for it", lambda: ""),
+    "//thread:lock": (properties.threads_run_at_once,
+                      "the two threads run at the same time on two cores", one_core_reason),
 }
 
 
@@ -97,38 +136,116 @@ def zero_value(default):
     return None
 
 
+class DefaultRuns:
+    """The two runs of a lesson at default flags, made once and shared by the checks:
+    Chinese with a trace, and English."""
+
+    def __init__(self, lesson, bound, directory):
+        self.lesson = lesson
+        self.flags = full_run_flags(lesson)
+        self.trace_path = os.path.join(directory, lesson.package + "_" + lesson.name + ".json")
+        self.zh = self.en = None
+        if self.flags is None:
+            return
+        binary = lesson_runner.binary(lesson)
+        self.zh = lesson_runner.run([binary, *self.flags, "--lang=zh",
+                                     f"--trace={self.trace_path}"], timeout=bound * 3)
+        self.en = lesson_runner.run([binary, *self.flags, "--lang=en"], timeout=bound * 3)
+
+
 class EveryLessonTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         lesson_runner.become_subreaper()
-        cls.lessons = lesson_runner.my_shard(lesson_runner.ready_lessons())
+        cls.lessons = lesson_runner.my_shard(lesson_runner.lessons())
         cls.bound = DEFAULT_RUN_BOUND_S * lesson_runner.sanitizer_slowdown()
+        cls.directory = tempfile.mkdtemp(prefix="every_lesson_", dir=os.environ.get("TEST_TMPDIR"))
+        cls.catalog = output_language.Catalog.load(lesson_runner.catalog_path())
+        cls.runs = {}
+
+    def default_runs(self, lesson):
+        if lesson.target not in self.runs:
+            self.runs[lesson.target] = DefaultRuns(lesson, self.bound, self.directory)
+        return self.runs[lesson.target]
 
     def assert_clean(self, lesson, result, what):
         self.assertFalse(result.timed_out, f"{lesson.target} {what}: still running after "
-                         f"{result.elapsed:.1f} s, killed\n{result.tail()}")
+                         f"{result.seconds:.1f} s, killed\n{result.tail()}")
         self.assertEqual(result.leftovers, [], f"{lesson.target} {what}: left processes "
                          f"behind\n{result.tail()}")
 
     def test_catalogue_binaries_are_all_here(self):
-        # A ready lesson missing from this test's data would escape every check below.
-        for lesson in lesson_runner.ready_lessons():
+        # A lesson missing from this test's data would escape every check below.
+        for lesson in lesson_runner.lessons():
             self.assertTrue(os.access(lesson_runner.binary(lesson), os.X_OK),
-                            f"{lesson.target} is ready in tools/lessons.txt but not in "
-                            "LESSONS in tools/BUILD")
+                            f"{lesson.target} is in tools/lessons.bzl but its binary is not "
+                            "in this test's runfiles")
 
     def test_default_run_is_bounded_and_clean(self):
         for lesson in self.lessons:
-            flags = full_run_flags(lesson)
-            if flags is None:
+            runs = self.default_runs(lesson)
+            for language, result in (("--lang=zh --trace", runs.zh), ("--lang=en", runs.en)):
+                if result is None:
+                    continue
+                with self.subTest(f"{lesson.target} {language}"):
+                    self.assert_clean(lesson, result, f"at default flags, {language}")
+                    self.assertEqual(result.exit_code, 0, f"{lesson.target} {language}\n"
+                                     f"{result.tail()}")
+                    self.assertLess(result.seconds, self.bound, f"{lesson.target} took "
+                                    f"{result.seconds:.1f} s at default flags ({language})")
+
+    def test_chinese_output(self):
+        for lesson in self.lessons:
+            result = self.default_runs(lesson).zh
+            if result is None or result.exit_code != 0:
+                continue  # test_default_run_is_bounded_and_clean says why
+            with self.subTest(lesson.target):
+                lines = (result.stdout + result.stderr).splitlines()
+                problems = output_language.chinese_problems(lines, self.catalog)
+                self.assertEqual(problems, [], f"{lesson.target} --lang=zh: "
+                                 + "\n  ".join(problems))
+
+    def test_english_output(self):
+        for lesson in self.lessons:
+            result = self.default_runs(lesson).en
+            if result is None or result.exit_code != 0:
                 continue
             with self.subTest(lesson.target):
-                result = lesson_runner.run([lesson_runner.binary(lesson), *flags],
-                                           timeout=self.bound * 3)
-                self.assert_clean(lesson, result, "at default flags")
-                self.assertEqual(result.exit_code, 0, f"{lesson.target}\n{result.tail()}")
-                self.assertLess(result.elapsed, self.bound,
-                                f"{lesson.target} took {result.elapsed:.1f} s at default flags")
+                lines = (result.stdout + result.stderr).splitlines()
+                problems = output_language.english_problems(lines, self.catalog)
+                self.assertEqual(problems, [], f"{lesson.target} --lang=en: "
+                                 + "\n  ".join(problems))
+
+    def test_trace_is_valid(self):
+        for lesson in self.lessons:
+            runs = self.default_runs(lesson)
+            if runs.zh is None or runs.zh.exit_code != 0:
+                continue
+            with self.subTest(lesson.target):
+                self.assertTrue(os.path.isfile(runs.trace_path),
+                                f"{lesson.target} --trace={runs.trace_path} wrote no file")
+                try:
+                    trace = trace_file.load(runs.trace_path)
+                except trace_file.TraceError as error:
+                    self.fail(f"{lesson.target}: {error}")
+                problems = trace_file.problems(trace)
+                self.assertEqual(problems, [], f"{lesson.target}'s trace breaks the format's "
+                                 "rules:\n  " + "\n  ".join(problems[:20]))
+
+    def test_trace_shows_the_phenomenon(self):
+        for lesson in self.lessons:
+            if lesson.target not in PHENOMENA:
+                continue
+            check, point, skip = PHENOMENA[lesson.target]
+            runs = self.default_runs(lesson)
+            with self.subTest(lesson.target):
+                if skip():
+                    self.skipTest(f"{lesson.target}: {skip()}")
+                if runs.zh is None or runs.zh.exit_code != 0 or not os.path.isfile(runs.trace_path):
+                    self.fail(f"{lesson.target}: no trace to check (see the default run)")
+                missing = check(trace_file.load(runs.trace_path))
+                self.assertEqual(missing, [], f"{lesson.target}'s trace should show that "
+                                 f"{point}; it does not:\n  " + "\n  ".join(missing))
 
     def test_interrupt_leaves_nothing_behind(self):
         cases = [("Ctrl-C", signal.SIGINT, True), ("kill -INT", signal.SIGINT, False),
@@ -138,47 +255,92 @@ class EveryLessonTest(unittest.TestCase):
                 with self.subTest(f"{lesson.target} {name}"):
                     result = lesson_runner.run(
                         [lesson_runner.binary(lesson)], timeout=self.bound * 3,
-                        signal_after=INTERRUPT_AFTER_S, sig=sig, to_group=group)
+                        interrupt=runner.Interrupt(INTERRUPT_AFTER_S, sig, group))
                     self.assert_clean(lesson, result, name)
                     if result.signalled_at is not None:
-                        took = result.elapsed - result.signalled_at
+                        took = result.seconds - result.signalled_at
                         self.assertLess(took, INTERRUPT_BOUND_S * lesson_runner.sanitizer_slowdown(),
                                         f"{lesson.target} took {took:.1f} s to end after {name}")
+
+    def test_report_passes_only_flags_the_experiments_have(self):
+        # The report keeps the flags it passes with each experiment
+        # (tools/reporting/experiments.py) instead of reading --help at run time: here
+        # they are held against each binary's own --help.
+        mine = {lesson.target for lesson in self.lessons}
+        for experiment in experiments.EXPERIMENTS:
+            runs = [(t.target, t.args) for t in experiment.timelines]
+            if experiment.cpp.output == experiments.EXPERIMENT_JSON:
+                runs.append((experiment.cpp.target, experiment.cpp.args + experiment.cpp.quick_args))
+            for target, args in runs:
+                if target not in mine:
+                    continue
+                package, name = target[2:].split(":")
+                binary = os.path.join(lesson_runner.runfiles(), package, name)
+                flags = lesson_style_flags(lesson_runner.run([binary, "--help", "--lang=en"],
+                                                             timeout=30).stdout)
+                for arg in args:
+                    with self.subTest(f"{target} {arg}"):
+                        self.assertIn(arg[2:].split("=", 1)[0], flags,
+                                      f"the report passes {arg} to {target}, whose --help does "
+                                      "not list it (tools/reporting/experiments.py)")
+
+    def assert_refused(self, lesson, result, argument, name, language, kind):
+        where = f"{lesson.target} --lang={language} {argument} ({kind})"
+        self.assert_clean(lesson, result, argument)
+        self.assertEqual(result.exit_code, 2, f"{where}\n{result.tail()}")
+        self.assertEqual(result.stdout, "", f"{where}: printed on stdout before refusing the flag")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, f"{where}: want one line on stderr, got:\n{result.stderr}")
+        self.assertIn(f"--{name}", lines[0], where)
+        rest = lines[0].replace(argument, "")
+        if language == "zh":
+            self.assertTrue(text.has_cjk(rest), f"{where}: the refusal is not Chinese: {lines[0]}")
+        else:
+            self.assertFalse(text.has_cjk(rest), f"{where}: the refusal is not English: {lines[0]}")
 
     def test_bad_flags_exit_two_with_one_line(self):
         for lesson in self.lessons:
             binary = lesson_runner.binary(lesson)
-            help_run = lesson_runner.run([binary, "--help"], timeout=30)
+            help_run = lesson_runner.run([binary, "--help", "--lang=en"], timeout=30)
             self.assertEqual(help_run.exit_code, 0, f"{lesson.target} --help")
             flags = lesson_style_flags(help_run.stdout)
-            attempts = [("unknown flag", "--no_such_flag=1", "no_such_flag")]
+            # Every bad value in Chinese; the first of each flag in English too: the
+            # refusal is the same code in both languages, only its words differ.
+            attempts = [("unknown flag", "--no_such_flag=1", "no_such_flag", ("zh", "en")),
+                        ("not a language", "--lang=fr", "lang", ("zh", "en"))]
             for name, default in flags.items():
                 data_type = DATA_FLAGS.get((lesson.target, name))
-                if data_type == "string":
+                if data_type == "string" or name in COMMON_FLAGS:
                     continue
+                first = True
                 for kind, value in bad_values(default):
                     if data_type == "int" and kind not in ("malformed", "overflowing"):
                         continue
-                    attempts.append((kind, f"--{name}={value}", name))
-            for kind, argument, name in attempts:
-                with self.subTest(f"{lesson.target} {argument}"):
-                    result = lesson_runner.run([binary, argument], timeout=30)
-                    self.assert_clean(lesson, result, argument)
-                    self.assertEqual(result.exit_code, 2,
-                                     f"{lesson.target} {argument} ({kind})\n{result.tail()}")
-                    self.assertEqual(result.stdout, "", f"{lesson.target} {argument}: printed "
-                                     "on stdout before refusing the flag")
-                    lines = result.stderr.splitlines()
-                    self.assertEqual(len(lines), 1, f"{lesson.target} {argument}: want one "
-                                     f"line on stderr, got:\n{result.stderr}")
-                    self.assertIn(f"--{name}", lines[0])
+                    attempts.append((kind, f"--{name}={value}", name,
+                                     ("zh", "en") if first else ("zh",)))
+                    first = False
+            for kind, argument, name, languages in attempts:
+                for language in languages:
+                    with self.subTest(f"{lesson.target} --lang={language} {argument}"):
+                        if name == "lang":
+                            # The language flag itself: refused in the environment's language.
+                            result = lesson_runner.run([binary, argument], timeout=30)
+                            self.assert_clean(lesson, result, argument)
+                            self.assertEqual(result.exit_code, 2, result.tail())
+                            self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                            self.assertIn("--lang", result.stderr)
+                            continue
+                        result = lesson_runner.run([binary, f"--lang={language}", argument],
+                                                   timeout=30)
+                        self.assert_refused(lesson, result, argument, name, language, kind)
             run_flags = full_run_flags(lesson)
             for name, default in flags.items():
                 zero = zero_value(default)
-                if zero is None or (lesson.target, name) in DATA_FLAGS or run_flags is None:
+                if (zero is None or (lesson.target, name) in DATA_FLAGS or run_flags is None
+                        or name in COMMON_FLAGS):
                     continue
                 with self.subTest(f"{lesson.target} --{name}={zero}"):
-                    result = lesson_runner.run([binary, *run_flags, f"--{name}={zero}"],
+                    result = lesson_runner.run([binary, *run_flags, "--lang=en", f"--{name}={zero}"],
                                                timeout=self.bound * 3)
                     self.assert_clean(lesson, result, f"--{name}={zero}")
                     if result.exit_code == 2:

@@ -4,14 +4,17 @@ and beside the tutorial's published figures.
     bazel run //tools:report                      # everything (a few minutes)
     bazel run //tools:report -- --quick           # short runs, same tables
     bazel run //tools:report -- --only=cpu_bound,io_bound --out=/tmp/r
+    bazel run //tools:report -- --lang=zh         # the report in Chinese
 
 It builds every experiment with optimisation (bazel build -c opt), runs each with --json
-and reads the one JSON object it prints, runs the CPython programs in tools/python/ on
-the same machine, and writes a folder: report.md, the raw JSON of every run, and charts
-rendered by gnuplot. Progress goes to stderr; the Markdown tables to stdout.
+(and --lang, so the experiments speak the reader's language) and reads the one JSON
+object it prints, with the warnings the run gave about itself; runs the CPython programs
+in tools/python/ on the same machine; runs a few short traced runs and draws them as
+timelines; and writes a folder: report.md, the raw JSON of every run, the traces, and
+charts rendered by gnuplot. Progress goes to stderr; the Markdown tables to stdout.
 
-Exit status: 0 when every run produced figures; 1 when any experiment failed or does not
-exist yet (the report still covers all the others and says which and why); 2 for a bad
+Exit status: 0 when every run produced figures and every timeline was drawn; 1 when any
+failed (the report still covers all the others and says which and why); 2 for a bad
 command line; 130 when interrupted (the report of what ran is still written).
 """
 
@@ -19,15 +22,16 @@ import datetime
 import json
 import os
 import shlex
-import subprocess
 import sys
-import threading
-import time
+from gettext import gettext as _
 
 if __package__ in (None, ""):  # run as a file (python3 tools/report.py): find `tools`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tools import cli
+from tools import i18n
+from tools import runner
+from tools import timeline as timeline_lib
 from tools import workspace as workspace_lib
 from tools.reporting import charts as charts_lib
 from tools.reporting import document
@@ -36,41 +40,43 @@ from tools.reporting import machine as machine_lib
 from tools.reporting import outcome as outcome_lib
 from tools.reporting import progress as progress_lib
 from tools.reporting import publish as publish_lib
-from tools.reporting import runner
 from tools.reporting import schema
 from tools.reporting import tables
+from tools.tracing import trace_file
 
 PROGRAM = "report"
 PYTHON_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "python")
 
 
 def parse_flags(argv):
-    flags = cli.FlagParser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
+    flags = cli.FlagParser(PROGRAM, _("Measures the efficiency chapter on this machine: C++ "
+                                      "beside CPython and beside the tutorial's figures."))
     flags.add_argument("--quick", action="store_true",
-                       help="short runs (one repeat, small work): a minute instead of several")
+                       help=_("short runs (one repeat, small work): a minute instead of several"))
     flags.add_argument("--only", default="", metavar="NAME[,NAME...]",
-                       help="run only these experiments: " + ", ".join(catalogue.NAMES))
+                       help=_("run only these experiments: %s") % ", ".join(catalogue.NAMES))
     flags.add_argument("--out", default="", metavar="DIR",
-                       help="the folder to write (new or empty); default: a new dated folder "
-                            "under reports/ in the workspace")
+                       help=_("the folder to write (new or empty); default: a new dated folder "
+                              "under reports/ in the workspace"))
     flags.add_argument("--publish", action="store_true",
-                       help="after a full run, put the headline tables into README.md (between "
-                            "its report markers) and the CPU-bound chart into docs/report/")
+                       help=_("after a full run, put the headline tables into README.md and "
+                              "README.zh-CN.md (between their report markers) and the CPU-bound "
+                              "chart into docs/report/"))
     flags.add_argument("--timeout", type=cli.int_in_range(1, 7200), default=900, metavar="SECONDS",
-                       help="longest one run may take before it is killed (default 900)")
+                       help=_("longest one run may take before it is killed (default 900)"))
     args = flags.parse_args(argv)
     only = [name for name in args.only.split(",") if name] if args.only else []
+    allowed = ", ".join(catalogue.NAMES)
     try:
         args.selected = catalogue.select(only)
     except ValueError as unknown:
-        cli.fail_usage(PROGRAM, f"argument --only: '{unknown}' is not an experiment; allowed: "
-                       + ", ".join(catalogue.NAMES))
+        cli.fail_usage(PROGRAM, _("argument --only: '%(name)s' is not an experiment; allowed: "
+                                  "%(allowed)s") % {"name": unknown, "allowed": allowed})
     if args.publish and (args.quick or args.only):
-        cli.fail_usage(PROGRAM, "argument --publish: the README shows a full run; drop "
-                       + ("--quick" if args.quick else "--only"))
+        cli.fail_usage(PROGRAM, _("argument --publish: the README shows a full run; drop %s")
+                       % ("--quick" if args.quick else "--only"))
     if args.only and not only:
-        cli.fail_usage(PROGRAM, "argument --only: no experiment named; allowed: "
-                       + ", ".join(catalogue.NAMES))
+        cli.fail_usage(PROGRAM, _("argument --only: no experiment named; allowed: %s") % allowed)
     return args
 
 
@@ -83,14 +89,12 @@ class Environment:
         self.workspace = workspace
         self.python = sys.executable
         self.python_directory = PYTHON_DIRECTORY
-        self.bazel_flags = (" ".join(["bazel build", *workspace_lib.BUILD_FLAGS]) + "; from .bazelrc: "
+        self.bazel_flags = (" ".join(["bazel build", *workspace_lib.BUILD_FLAGS]) + "; .bazelrc: "
                             + workspace_lib.build_flags_from_bazelrc(workspace))
 
-    def build_all(self, labels):
+    def build_all(self, labels, on_tick=None):
+        self.bazel.on_tick = on_tick
         return self.bazel.build_all(labels)
-
-    def flags_of(self, binary):
-        return defined_flags(binary)
 
     def cwd_for(self, binary):
         return workspace_lib.runfiles_directory(binary)
@@ -102,29 +106,10 @@ class Environment:
         return machine_lib.busy_warning()
 
 
-def defined_flags(binary):
-    """The flags a lesson binary defines, read from its --help (common/flags.cc prints
-    each as "  --name (default: ...)"). Empty if --help fails."""
-    try:
-        result = subprocess.run([binary, "--help"], capture_output=True, text=True,
-                                stdin=subprocess.DEVNULL, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    names = set()
-    for line in result.stdout.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("--") and "(default:" in stripped:
-            names.add(stripped[2:].split(" ", 1)[0])
-    return names
-
-
-def cpp_argv(experiment, binary, flags_defined, quick):
+def cpp_argv(experiment, binary, quick):
+    """The C++ run: its args, the quick ones in --quick, and the reader's language."""
     run = experiment.cpp
-    argv = [binary, *run.args]
-    if quick:
-        argv += [f"--{name}={value}" for name, value in run.quick_flags if name in flags_defined]
-        argv += list(run.quick_args)
-    return argv
+    return [binary, *run.args, *(run.quick_args if quick else ()), f"--lang={i18n.current()}"]
 
 
 def python_argv(environment, experiment, quick):
@@ -137,8 +122,9 @@ def measure(experiment, source, label, argv, output_format, timeout, progress, c
     """Runs one program and reads its JSON; returns an Outcome (never raises for the
     program's faults)."""
     shown = [label] + argv[2 if source == catalogue.CPYTHON else 1:]  # no long runfiles paths
-    progress.start(f"{source} {experiment.name}", " ".join(shlex.quote(a) for a in shown))
-    done = runner.run_program(argv, timeout, cwd=cwd, on_tick=progress.tick)
+    progress.start(f"{tables.source_name(source)} {experiment.name}",
+                   " ".join(shlex.quote(a) for a in shown))
+    done = runner.run(argv, timeout, cwd=cwd, on_tick=progress.tick)
     result = outcome_lib.Outcome(experiment.name, source, label, outcome_lib.OK, argv=argv,
                                  seconds=done.seconds, stdout=done.stdout, stderr=done.stderr)
     failure = done.failure()
@@ -146,12 +132,13 @@ def measure(experiment, source, label, argv, output_format, timeout, progress, c
         try:
             result.measurement = schema.parse(done.stdout, output_format)
         except schema.BadOutput as bad:
-            failure = f"bad JSON: {bad}"
+            failure = _("bad JSON: %s") % bad
     if failure:
         result.status, result.reason = outcome_lib.FAILED, failure
-        progress.finish(f"FAILED after {done.seconds:.1f} s: {failure}")
+        progress.finish(_("FAILED after %(seconds).1f s: %(why)s")
+                        % {"seconds": done.seconds, "why": failure})
     else:
-        progress.finish(f"ok, {done.seconds:.1f} s")
+        progress.finish(_("ok, %.1f s") % done.seconds)
     return result
 
 
@@ -163,49 +150,45 @@ def planned_runs(selected):
             yield experiment, catalogue.CPYTHON, f"tools/python/{experiment.python.script}"
 
 
+def timelines_of(selected):
+    return [t for experiment in selected for t in experiment.timelines]
+
+
 def build_step(selected, environment, progress):
-    """Builds every selected C++ program (one progress step); returns {label: Built}."""
-    labels = [experiment.cpp.target for experiment in selected]
-    progress.start(f"build the C++ programs ({len(labels)})", "bazel build -c opt " + " ".join(labels))
-    # Building can take minutes (or wait for Bazel's lock): keep the elapsed time ticking.
-    built = {}
-    builder = threading.Thread(target=lambda: built.update(environment.build_all(labels)),
-                               daemon=True)
-    started = time.monotonic()
-    builder.start()
-    while builder.is_alive():
-        builder.join(1.0)
-        if builder.is_alive():
-            progress.tick(time.monotonic() - started)
-    if len(built) != len(labels):
-        raise RuntimeError("the build step returned no result for some programs")
-    ready = sum(1 for b in built.values() if b.path)
-    # Now the number of steps is known: the build, the C++ programs that exist, CPython.
-    progress.total = 1 + ready + sum(1 for e in selected if e.python)
-    progress.finish(f"{ready} of {len(labels)} built" + "".join(
-        f"\n  {b.label}: {b.error}" for b in built.values() if not b.path))
+    """Builds every selected C++ program (one progress step, ticking while Bazel works);
+    returns {label: Built}."""
+    labels = list(dict.fromkeys([e.cpp.target for e in selected]
+                                + [t.target for t in timelines_of(selected)]))
+    progress.start(_("build the C++ programs (%d)") % len(labels),
+                   "bazel build -c opt " + " ".join(labels))
+    built = environment.build_all(labels, on_tick=progress.tick)
+    ready = [e for e in selected if built[e.cpp.target].path]
+    # Now the number of steps is known: the build, the runs that can happen, the timelines.
+    progress.total = (1 + len(ready) + sum(1 for e in selected if e.python)
+                      + len(timelines_of(selected)))
+    progress.finish(_("%(built)d of %(total)d built") % {"built": sum(1 for b in built.values() if b.path),
+                                                          "total": len(labels)}
+                    + "".join(f"\n  {b.label}: {b.error}" for b in built.values() if not b.path))
     return built
 
 
-def run_all(selected, environment, quick, timeout, progress):
-    """Builds, then runs, everything selected. Returns (outcomes, one per run in order;
-    interrupted). Ctrl-C stops the run in progress (and kills it); it and the runs not
-    reached are recorded as NOT_RUN, so the report of what did run is still written."""
-    built = build_step(selected, environment, progress)
+def run_all(selected, environment, quick, timeout, progress, built):
+    """Runs everything selected. Returns (outcomes, one per run in order; interrupted).
+    Ctrl-C stops the run in progress (and kills it); it and the runs not reached are
+    recorded as NOT_RUN, so the report of what did run is still written."""
     outcomes, interrupted = [], False
     for experiment, source, label in planned_runs(selected):
         if interrupted:
             outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
-                                                outcome_lib.NOT_RUN, "interrupted"))
+                                                outcome_lib.NOT_RUN, _("interrupted")))
             continue
         if source == catalogue.CPP:
             b = built[label]
             if not b.path:
-                status = outcome_lib.MISSING if b.missing else outcome_lib.FAILED
-                outcomes.append(outcome_lib.Outcome(experiment.name, source, label, status, b.error))
+                outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
+                                                    outcome_lib.FAILED, b.error))
                 continue
-            flags_defined = environment.flags_of(b.path) if quick else set()
-            argv = cpp_argv(experiment, b.path, flags_defined, quick)
+            argv = cpp_argv(experiment, b.path, quick)
             output_format, cwd = experiment.cpp.output, environment.cwd_for(b.path)
         else:
             argv = python_argv(environment, experiment, quick)
@@ -215,10 +198,43 @@ def run_all(selected, environment, quick, timeout, progress):
                                     progress, cwd))
         except KeyboardInterrupt:
             interrupted = True
-            progress.finish("interrupted (stopped)")
+            progress.finish(_("interrupted (stopped)"))
             outcomes.append(outcome_lib.Outcome(experiment.name, source, label,
-                                                outcome_lib.NOT_RUN, "interrupted", argv=argv))
+                                                outcome_lib.NOT_RUN, _("interrupted"), argv=argv))
     return outcomes, interrupted
+
+
+def draw_timelines(selected, environment, built, out, timeout, progress):
+    """Runs each timeline's program with --trace and draws it. Returns
+    [(Timeline, png or None, reason)]; Ctrl-C stops here (the report is still written)."""
+    drawn = []
+    for timeline in timelines_of(selected):
+        b = built[timeline.target]
+        if not b.path:
+            drawn.append((timeline, None, b.error))
+            continue
+        trace_path = os.path.join(out, "raw", f"timeline_{timeline.name}.trace.json")
+        argv = [b.path, *timeline.args, f"--lang={i18n.current()}", f"--trace={trace_path}"]
+        progress.start(_("timeline %s") % timeline.name,
+                       " ".join([timeline.target, *map(shlex.quote, argv[1:])]))
+        try:
+            done = runner.run(argv, timeout, cwd=environment.cwd_for(b.path), on_tick=progress.tick)
+        except KeyboardInterrupt:
+            progress.finish(_("interrupted (stopped)"))
+            drawn.append((timeline, None, _("interrupted")))
+            break
+        reason = done.failure()
+        png = os.path.join(out, "charts", f"timeline_{timeline.name}.png")
+        if not reason:
+            try:
+                trace = trace_file.load(trace_path)
+                reason = timeline_lib.draw(trace, png, _("%s: what ran when") % timeline.name,
+                                           keep_script=os.path.splitext(png)[0] + ".gp")
+            except trace_file.TraceError as error:
+                reason = str(error)
+        progress.finish(_("FAILED: %s") % reason if reason else _("ok, %.1f s") % done.seconds)
+        drawn.append((timeline, None if reason else png, reason))
+    return drawn
 
 
 def default_out(workspace):
@@ -229,13 +245,14 @@ def default_out(workspace):
 def prepare_out(out):
     """Creates the report folder; a bad --out is a usage error (exit 2)."""
     if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
-        cli.fail_usage(PROGRAM, f"argument --out: {out} exists and is not an empty folder; "
-                       "name a new one")
+        cli.fail_usage(PROGRAM, _("argument --out: %s exists and is not an empty folder; name a "
+                                  "new one") % out)
     try:
         for sub in ("", "raw", "charts", "logs"):
             os.makedirs(os.path.join(out, sub), exist_ok=True)
     except OSError as error:
-        cli.fail_usage(PROGRAM, f"argument --out: cannot create {out}: {error.strerror}")
+        cli.fail_usage(PROGRAM, _("argument --out: cannot create %(out)s: %(why)s")
+                       % {"out": out, "why": error.strerror})
 
 
 def write_raw(out, outcomes):
@@ -269,10 +286,12 @@ def write_raw(out, outcomes):
 
 def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     given = sys.argv[1:] if argv is None else argv
+    i18n.choose(given, PROGRAM)
     args = parse_flags(given)
     workspace = environment.workspace if environment else workspace_lib.find_workspace()
     if workspace is None:
-        stderr.write(f"{PROGRAM}: not inside a Bazel workspace; run `bazel run //tools:report`\n")
+        stderr.write(f"{PROGRAM}: " + _("not inside a Bazel workspace; run `bazel run "
+                                        "//tools:report`") + "\n")
         return 1
     out = args.out and os.path.join(workspace_lib.user_directory(), args.out)
     out = out or default_out(workspace)
@@ -281,18 +300,26 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
 
     runs = sum(1 + (e.python is not None) for e in args.selected)
     progress = progress_lib.Progress(None, stderr, PROGRAM)  # known after the build
-    progress.note(f"{'quick' if args.quick else 'full'} run of {len(args.selected)} experiments "
-                  f"(a build, then up to {runs} runs); writing {out}")
+    progress.note((_("quick run of %(experiments)d experiments (a build, then up to %(runs)d runs "
+                     "and %(timelines)d timelines); writing %(out)s") if args.quick else
+                   _("full run of %(experiments)d experiments (a build, then up to %(runs)d runs "
+                     "and %(timelines)d timelines); writing %(out)s"))
+                  % {"experiments": len(args.selected), "runs": runs,
+                     "timelines": len(timelines_of(args.selected)), "out": out})
     machine = environment.machine()
     busy = environment.busy_warning()
     if busy:
-        progress.note("warning: " + busy)
+        progress.note(_("warning: %s") % busy)
     try:
-        outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout,
-                                        progress)
+        built = build_step(args.selected, environment, progress)
     except KeyboardInterrupt:  # during the build: nothing was measured yet
-        stderr.write(f"\n{PROGRAM}: interrupted while building; nothing was measured\n")
+        stderr.write(f"\n{PROGRAM}: " + _("interrupted while building; nothing was measured")
+                     + "\n")
         return 130
+    outcomes, interrupted = run_all(args.selected, environment, args.quick, args.timeout,
+                                    progress, built)
+    timelines = [] if interrupted else draw_timelines(args.selected, environment, built, out,
+                                                      args.timeout, progress)
 
     raw_files = write_raw(out, outcomes)
     charts = charts_lib.all_charts(args.selected, outcomes)
@@ -300,42 +327,52 @@ def main(argv=None, environment=None, stdout=sys.stdout, stderr=sys.stderr):
     command = " ".join(["bazel run //tools:report"] + (["--"] + list(map(shlex.quote, given))
                                                         if given else []))
     text = document.report_markdown(command, machine, args.selected, outcomes, made, chart_errors,
-                                    raw_files, machine_lib.load_average(), busy)
+                                    raw_files, machine_lib.load_average(), busy, timelines)
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
         f.write(text)
 
     stdout.write(tables.summary(args.selected, outcomes))
     stdout.flush()
     problems = tables.problems(outcomes)
+    undrawn = [(t, reason) for t, png, reason in timelines if not png]
     for error in chart_errors:
         stderr.write(f"{PROGRAM}: {error}\n")
     if problems:
-        stderr.write(f"{PROGRAM}: {len(problems)} of {len(outcomes)} runs produced no figures:\n")
+        stderr.write(f"{PROGRAM}: " + _("%(failed)d of %(total)d runs produced no figures:")
+                     % {"failed": len(problems), "total": len(outcomes)} + "\n")
         for o in problems:
             stderr.write(f"  {tables.status_line(o)}\n")
-    stderr.write(f"{PROGRAM}: wrote {out}/report.md ({len(made)} charts)\n")
+    for t, reason in undrawn:
+        stderr.write(f"{PROGRAM}: " + _("timeline %(name)s not drawn: %(why)s")
+                     % {"name": t.name, "why": reason} + "\n")
+    stderr.write(f"{PROGRAM}: " + _("wrote %(path)s (%(charts)d charts, %(timelines)d timelines)")
+                 % {"path": os.path.join(out, "report.md"), "charts": len(made),
+                    "timelines": len(timelines) - len(undrawn)} + "\n")
     if interrupted:
         return 130
     published_ok = True
     if args.publish:
         published_ok = publish_headline(workspace, out, machine, args.selected, outcomes, stderr)
-    return 1 if problems or chart_errors or not published_ok else 0
+    return 1 if problems or chart_errors or undrawn or not published_ok else 0
 
 
 def publish_headline(workspace, out, machine, selected, outcomes, stderr):
-    """--publish: README.md and docs/report/, only from a run whose headline runs all
+    """--publish: the READMEs and docs/report/, only from a run whose headline runs all
     worked (a README table with holes would mislead). True when published."""
     headline = [o for o in outcomes if o.experiment in publish_lib.HEADLINE_EXPERIMENTS]
     if not headline or not all(o.ok for o in headline):
-        stderr.write(f"{PROGRAM}: not published: the README needs every run of "
-                     f"{' and '.join(publish_lib.HEADLINE_EXPERIMENTS)} to have worked\n")
+        stderr.write(f"{PROGRAM}: " + _("not published: the README needs every run of %s to have "
+                                        "worked") % " and ".join(publish_lib.HEADLINE_EXPERIMENTS)
+                     + "\n")
         return False
     try:
-        changed = publish_lib.publish(workspace, out, machine, selected, outcomes)
+        changed, notes = publish_lib.publish(workspace, out, machine, selected, outcomes)
     except (publish_lib.PublishError, OSError) as error:
-        stderr.write(f"{PROGRAM}: not published: {error}\n")
+        stderr.write(f"{PROGRAM}: " + _("not published: %s") % error + "\n")
         return False
-    stderr.write(f"{PROGRAM}: published to {', '.join(changed)}\n")
+    for note in notes:
+        stderr.write(f"{PROGRAM}: {note}\n")
+    stderr.write(f"{PROGRAM}: " + _("published to %s") % ", ".join(changed) + "\n")
     return True
 
 

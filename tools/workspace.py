@@ -13,9 +13,14 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from gettext import gettext as _
+
+from tools import runner
 
 # The flags every build here uses; the report records them.
 BUILD_FLAGS = ("-c", "opt", "--symlink_prefix=/")
+# Longer than any build here takes, even from a clean cache on a slow machine.
+BUILD_TIMEOUT_S = 3600
 
 
 def find_workspace():
@@ -50,12 +55,6 @@ def name_of(label):
     return label.split(":", 1)[1]
 
 
-def package_exists(workspace, label):
-    """True when the label's package directory has a BUILD file."""
-    directory = os.path.join(workspace, package_of(label))
-    return any(os.path.isfile(os.path.join(directory, f)) for f in ("BUILD", "BUILD.bazel"))
-
-
 def build_flags_from_bazelrc(workspace):
     """The `build` options the workspace's .bazelrc adds to every build (no --config), as
     one string for the report's record of how the binaries were built."""
@@ -73,33 +72,32 @@ def build_flags_from_bazelrc(workspace):
 
 @dataclass
 class Built:
-    """The outcome of building one target: `path` of the binary, or `error` (one line)
-    and `missing` when the target does not exist yet (as opposed to failing to build)."""
+    """The outcome of building one target: `path` of the binary, or `error` (one line)."""
     label: str
     path: str = ""
     error: str = ""
-    missing: bool = False
 
 
 class Bazel:
-    """Builds targets of one workspace with BUILD_FLAGS. A target that fails to build or
-    does not exist yet never stops the others, and each gets its own one-line reason.
-    Bazel's full output goes to log files in `log_directory`."""
+    """Builds targets of one workspace with BUILD_FLAGS. A target that fails to build
+    never stops the others, and each gets its own one-line reason. Bazel's full output
+    goes to log files in `log_directory`; `on_tick(elapsed)` is called about once a
+    second while Bazel works (building can take minutes, or wait for Bazel's lock)."""
 
-    def __init__(self, workspace, log_directory):
+    def __init__(self, workspace, log_directory, on_tick=None):
         self.workspace = workspace
         self.log_directory = log_directory
+        self.on_tick = on_tick
         self.executable = shutil.which("bazel")
         self._bin = None
 
     def _run(self, args, log_name):
-        log_path = os.path.join(self.log_directory, log_name)
-        with open(log_path, "w", encoding="utf-8") as log:
-            status = subprocess.run([self.executable, *args], cwd=self.workspace,
-                                    stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, check=False).returncode
-        with open(log_path, encoding="utf-8", errors="replace") as log:
-            return status, log.read()
+        done = runner.run([self.executable, *args], BUILD_TIMEOUT_S, cwd=self.workspace,
+                          merge_stderr=True, on_tick=self.on_tick)
+        output = done.stdout or done.failure()
+        with open(os.path.join(self.log_directory, log_name), "w", encoding="utf-8") as log:
+            log.write(output)
+        return (done.exit_code if done.exit_code is not None else 1), output
 
     def bin_directory(self):
         """bazel-bin of the optimised configuration (not the workspace's symlink, which
@@ -113,46 +111,31 @@ class Bazel:
 
     def build(self, label):
         """Builds one target; returns a Built. Never raises for a build problem."""
-        if not package_exists(self.workspace, label):
-            return Built(label, error=f"not written yet: there is no package //{package_of(label)}",
-                         missing=True)
         if self.executable is None:
-            return Built(label, error="bazel is not on PATH (tools/setup.sh installs it)")
+            return Built(label, error=_("bazel is not on PATH (tools/setup.sh installs it)"))
         log_name = f"build-{package_of(label).replace('/', '_')}-{name_of(label)}.log"
         status, output = self._run(["build", *BUILD_FLAGS, label], log_name)
         if status != 0:
-            if "no such target" in output:
-                return Built(label, error=f"not written yet: //{package_of(label)} has no "
-                             f"target '{name_of(label)}'", missing=True)
             log_path = os.path.join(self.log_directory, log_name)
-            return Built(label, error=f"failed to build: {first_error(output)} (full log: {log_path})")
+            return Built(label, error=_("failed to build: %(error)s (full log: %(log)s)")
+                         % {"error": first_error(output), "log": log_path})
         return self._built(label)
-
 
     def build_all(self, labels):
         """Builds every label; returns {label: Built}. One `bazel build --keep_going` for
         all of them; only when that fails, one build per target, to say which failed and
         why (the ones already built are then cache hits)."""
-        results, present = {}, []
-        for label in labels:
-            if package_exists(self.workspace, label):
-                present.append(label)
-            else:
-                results[label] = self.build(label)
-        if present and self.executable is not None:
-            status, _ = self._run(["build", *BUILD_FLAGS, "--keep_going", *present], "build-all.log")
+        if self.executable is not None and labels:
+            status, _output = self._run(["build", *BUILD_FLAGS, "--keep_going", *labels],
+                                        "build-all.log")
             if status == 0:
-                for label in present:
-                    results[label] = self._built(label)
-                return {label: results[label] for label in labels}
-        for label in present:
-            results[label] = self.build(label)
-        return {label: results[label] for label in labels}
+                return {label: self._built(label) for label in labels}
+        return {label: self.build(label) for label in labels}
 
     def _built(self, label):
         path = os.path.join(self.bin_directory(), package_of(label), name_of(label))
         if not os.access(path, os.X_OK):
-            return Built(label, error=f"built, but no executable at {path}")
+            return Built(label, error=_("built, but no executable at %s") % path)
         return Built(label, path=path)
 
 
@@ -162,7 +145,7 @@ def first_error(output):
         if line.startswith("ERROR:"):
             line = line[len("ERROR:"):].strip()
             return line if len(line) <= 200 else line[:197] + "..."
-    return "bazel build exited non-zero"
+    return _("bazel build exited non-zero")
 
 
 def runfiles_directory(binary, workspace_name="concurrency_lessons"):

@@ -6,15 +6,18 @@ Two kinds of chart:
   memory.png                memory one coroutine needs vs one thread, per source,
                             on a log scale (they differ by orders of magnitude).
 The data (.dat) and the gnuplot script (.gp) stay beside each PNG, so a reader can
-re-render or restyle a chart with `gnuplot speedup_cpu_bound.gp`.
+re-render or restyle a chart with `gnuplot speedup_cpu_bound.gp`. Titles and labels are
+in the reader's language, drawn in a font with Chinese glyphs (tools/gnuplot.py). A mode
+that a run's warning affects is marked with * on its label, and the chart's title says
+which warnings there were (the report's table says what each means).
 """
 
 import math
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
+from gettext import gettext as _
 
+from tools import gnuplot
 from tools.reporting import experiments as catalogue
 from tools.reporting import tables
 
@@ -28,7 +31,7 @@ class Chart:
     name: str        # file stem
     title: str
     ylabel: str
-    columns: list    # series titles
+    columns: list    # series: sources (experiments.CPP, ...) or names
     rows: list       # [(x label, [value or None per column])]
     log_scale: bool = False
     reference: float = None   # a horizontal line (speedup 1 = no gain)
@@ -47,14 +50,22 @@ def speedup_chart(experiment, outcomes):
     rows = tables.comparison_rows(experiment, outcomes)
     sources = [s for s in tables.sources_of(experiment)
                if any(s in r.cells and r.cells[s].speedup is not None for r in rows)]
-    data = [(f"{r.mode} ({r.workers})", [r.cells[s].speedup if s in r.cells else None
-                                         for s in sources])
-            for r in rows]
-    data = [(label, values) for label, values in data if any(v is not None for v in values)]
+    warnings = tables.numbered_warnings(experiment, outcomes)
+    data = []
+    for r in rows:
+        marked = " *" if tables.row_marks(r, warnings) else ""
+        values = [r.cells[s].speedup if s in r.cells else None for s in sources]
+        if any(v is not None for v in values):
+            data.append((f"{r.mode} ({r.workers}){marked}", values))
     if not data:
         return None
-    return Chart(f"speedup_{experiment.name}", f"{experiment.name}: speedup over single "
-                 "(higher is faster)", "speedup (x)", sources, data, reference=1.0)
+    title = _("%s: speedup over single (higher is faster)") % experiment.name
+    if warnings:
+        codes = ", ".join(dict.fromkeys(w.code for _n, _s, w in warnings))
+        title += "\n" + _("* warnings (%s): these bars may not show the effect; see the "
+                          "report") % codes
+    return Chart(f"speedup_{experiment.name}", title, _("speedup (x)"), sources, data,
+                 reference=1.0)
 
 
 def memory_chart(selected, outcomes):
@@ -75,8 +86,8 @@ def memory_chart(selected, outcomes):
                              [per_mode.get("coroutines"), per_mode.get("threads")]))
     if not rows:
         return None
-    return Chart("memory", "memory per coroutine vs per thread (log scale)",
-                 "KiB per task", ["coroutine", "thread"], rows,
+    return Chart("memory", _("memory per coroutine vs per thread (log scale)"),
+                 _("KiB per task"), ["coroutine", "thread"], rows,
                  log_scale=True)
 
 
@@ -99,11 +110,17 @@ def _value_format(chart):
 
 def _log_floor(chart):
     """The power of ten just below the smallest value: where log-scale bars start."""
-    values = [v for _, row in chart.rows for v in row if v is not None and v > 0]
+    values = [v for _label, row in chart.rows for v in row if v is not None and v > 0]
     return 10 ** math.floor(math.log10(min(values))) if values else 1
 
 
-def gnuplot_script(chart, terminal):
+def series_title(column):
+    names = {catalogue.TUTORIAL: _("tutorial"), "coroutine": _("coroutine"),
+             "thread": _("thread")}
+    return names.get(column, column)
+
+
+def gnuplot_script(chart):
     """A gnuplot script that renders chart.name + '.dat' to chart.name + '.png': clustered
     bars, one colour per series, each bar labelled with its value."""
     count = len(chart.columns)
@@ -113,7 +130,8 @@ def gnuplot_script(chart, terminal):
         source = f'"{chart.name}.dat"' if i == 0 else '""'
         xtic = ":xtic(1)" if i == 0 else ""
         colour = COLOURS.get(title, OTHER_COLOURS[i % len(OTHER_COLOURS)])
-        series.append(f'{source} using {column}{xtic} title "{title}" linecolor rgb "{colour}"')
+        series.append(f'{source} using {column}{xtic} title {gnuplot.quote(series_title(title))} '
+                      f'linecolor rgb "{colour}"')
         # The centre of bar i in its cluster: boxes are 1/(count + gap) wide, gap = 1.
         offset = (i - (count - 1) / 2) / (count + 1)
         labels.append(f'"" using ($0{offset:+.4f}):{column}:(sprintf({_value_format(chart)}, '
@@ -122,11 +140,11 @@ def gnuplot_script(chart, terminal):
     crowded = len(chart.rows) > 5
     width = max(900, 100 * len(chart.rows) * max(1, count) // 2 + 300)
     lines = [
-        f'set terminal {terminal} size {width},{600 if crowded else 500}',
+        gnuplot.terminal_line(width, 600 if crowded else 500),
         f'set output "{chart.name}.png"',
         'set termoption noenhanced',  # underscores in names are not subscripts
-        f'set title "{chart.title}"',
-        f'set ylabel "{chart.ylabel}"',
+        f'set title "{_escape_title(chart.title)}"',
+        f'set ylabel {gnuplot.quote(chart.ylabel)}',
         f'set datafile missing "{MISSING}"',
         'set style data histograms',
         'set style histogram clustered gap 1',
@@ -147,11 +165,9 @@ def gnuplot_script(chart, terminal):
     return "\n".join(lines) + "\n"
 
 
-def gnuplot_terminal(gnuplot):
-    """pngcairo when this gnuplot has it (antialiased), else png (libgd)."""
-    listing = subprocess.run([gnuplot, "-e", "set terminal"], capture_output=True, text=True,
-                             stdin=subprocess.DEVNULL, check=False)
-    return "pngcairo" if "pngcairo" in listing.stdout + listing.stderr else "png"
+def _escape_title(title):
+    """A title for gnuplot's double quotes, keeping a line break as \\n."""
+    return title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def render(charts, directory):
@@ -159,25 +175,22 @@ def render(charts, directory):
     Returns (paths of the PNGs made, list of one-line errors)."""
     if not charts:
         return [], []
-    gnuplot = shutil.which("gnuplot")
     errors = []
-    if gnuplot is None:
-        errors.append("gnuplot is not installed (tools/setup.sh installs gnuplot-nox): no charts")
-    terminal = gnuplot_terminal(gnuplot) if gnuplot else "png"
+    if gnuplot.executable() is None:
+        errors.append(_("gnuplot is not installed (tools/setup.sh installs gnuplot-nox): no charts"))
     made = []
     for chart in charts:
         with open(os.path.join(directory, chart.name + ".dat"), "w", encoding="utf-8") as f:
             f.write(chart.data_text())
-        with open(os.path.join(directory, chart.name + ".gp"), "w", encoding="utf-8") as f:
-            f.write(gnuplot_script(chart, terminal))
-        if gnuplot is None:
+        script = os.path.join(directory, chart.name + ".gp")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(gnuplot_script(chart))
+        if gnuplot.executable() is None:
             continue
-        result = subprocess.run([gnuplot, chart.name + ".gp"], cwd=directory, capture_output=True,
-                                text=True, stdin=subprocess.DEVNULL, check=False, timeout=60)
+        error = gnuplot.render(script)
         png = os.path.join(directory, chart.name + ".png")
-        if result.returncode != 0 or not os.path.isfile(png):
-            why = (result.stderr.strip().splitlines() or ["no output"])[-1]
-            errors.append(f"gnuplot failed on {chart.name}.gp: {why}")
+        if error or not os.path.isfile(png):
+            errors.append(error or _("gnuplot made no %s") % png)
         else:
             made.append(png)
     return made, errors

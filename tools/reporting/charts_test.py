@@ -6,6 +6,8 @@ import shutil
 import tempfile
 import unittest
 
+from tools import gnuplot
+from tools import i18n
 from tools.reporting import charts
 from tools.reporting import experiments as e
 from tools.reporting import fixtures
@@ -16,6 +18,10 @@ def outcomes():
             fixtures.ok("cpu_bound", e.CPYTHON, "cpu_bound.cpython.json"),
             fixtures.ok("scale", e.CPP, "scale.cpp.json"),
             fixtures.ok("scale", e.CPYTHON, "scale.cpython.json")]
+
+
+def setUpModule():
+    i18n.use(i18n.ENGLISH)
 
 
 class ChartDataTest(unittest.TestCase):
@@ -53,11 +59,37 @@ class ChartDataTest(unittest.TestCase):
     # The script plots every column and labels every bar.
     def test_script(self):
         chart = charts.speedup_chart(fixtures.experiment("cpu_bound"), outcomes())
-        script = charts.gnuplot_script(chart, "png")
+        script = charts.gnuplot_script(chart)
         self.assertIn('set output "speedup_cpu_bound.png"', script)
         for column in (2, 3, 4):
             self.assertIn(f"using {column}", script)
             self.assertIn(f"${column})) with labels", script)
+
+
+class LanguageTest(unittest.TestCase):
+    # In Chinese the titles, axis and series are Chinese, drawn in a font with Chinese
+    # glyphs (fonts-noto-cjk, from tools/setup.sh); the data stays the same.
+    def test_chinese_chart(self):
+        i18n.use(i18n.CHINESE)
+        try:
+            chart = charts.speedup_chart(fixtures.experiment("cpu_bound"), outcomes())
+            script = charts.gnuplot_script(chart)
+        finally:
+            i18n.use(i18n.ENGLISH)
+        self.assertIn("加速比", script)
+        self.assertIn('"教程"', script)
+        self.assertNotIn("speedup over single", script)
+        self.assertNotEqual(gnuplot.chinese_font(), "", "no font with Chinese glyphs: run "
+                            "tools/setup.sh (fonts-noto-cjk)")
+        self.assertIn(f'font "{gnuplot.chinese_font()},', script)
+
+    # A chart whose runs warned marks the affected modes and says so in its title.
+    def test_warnings_marked(self):
+        chart = charts.speedup_chart(fixtures.experiment("cpu_bound"),
+                                     [fixtures.ok("cpu_bound", e.CPP, "cpu_bound.warnings.json")])
+        self.assertEqual([label for label, _values in chart.rows],
+                         ["single (1)", "threads (2) *", "processes (2) *", "tbb (2) *"])
+        self.assertIn("* warnings (busy_machine, implausible)", chart.title)
 
 
 class RenderTest(unittest.TestCase):

@@ -12,25 +12,31 @@ To change what an experiment runs, edit its entry here; nothing else needs to kn
 
 from dataclasses import dataclass
 
+
+def _(message):
+    """Marks a message for translation (xgettext's keyword); translated where shown, in
+    the reader's language (the standard gettext idiom for deferred translations)."""
+    return message
+
+
 CPP = "C++"
 CPYTHON = "CPython"
 TUTORIAL = "tutorial"
 SOURCES = (CPP, CPYTHON, TUTORIAL)
 
 # Output formats a run may print.
-EXPERIMENT_JSON = "experiment"  # {"experiment": ..., "results": [...]} (issue 6's schema)
+EXPERIMENT_JSON = "experiment"  # {"experiment": ..., "results": [...], "warnings": [...]}
 BENCHMARK_JSON = "benchmark"    # Google Benchmark's --benchmark_format=json
 
 
 @dataclass(frozen=True)
 class CppRun:
-    """A C++ binary. `args` always; in --quick also each `quick_flags` entry that the
-    binary actually defines (read from its --help), so a quick run never fails merely
-    because an experiment names its flags differently."""
+    """A C++ binary: run with `args`, plus `quick_args` in --quick (flags the binary
+    defines: every_lesson_test runs each experiment's --help, and the report's tests check
+    these against it), plus --lang in the reader's language."""
     target: str
     args: tuple = ("--json",)
-    quick_flags: tuple = ()   # (flag name, value) pairs
-    quick_args: tuple = ()    # passed as they are in --quick
+    quick_args: tuple = ("--repeats=1",)
     output: str = EXPERIMENT_JSON
 
 
@@ -51,70 +57,95 @@ class Published:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    """A short run with --trace, drawn as a timeline (tools/tracing): what a table of
+    seconds cannot show. Small work on purpose: the picture, not the measurement (the
+    measured runs are not traced, so tracing cannot change their figures)."""
+    name: str          # the picture: charts/timeline_<name>.png
+    target: str        # the binary to run (the experiment's, or a lesson's)
+    args: tuple
+    caption: str       # msgid: what to see in it
+
+
+@dataclass(frozen=True)
 class Experiment:
     name: str          # what --only=NAME selects
-    title: str
+    title: str         # msgid
     cpp: CppRun
     python: PythonRun = None
     tutorial: tuple = ()       # Published rows
-    tutorial_work: str = ""   # the tutorial's work size, said beside its figures
+    tutorial_work: str = ""    # msgid: the tutorial's work size, said beside its figures
+    timelines: tuple = ()      # Timeline
 
-
-QUICK_REPEATS = (("repeats", "1"),)
 
 EXPERIMENTS = (
     Experiment(
         name="cpu_bound",
-        title="CPU-bound work: single vs threads vs processes (任务类型 / GIL: run1, run2)",
-        cpp=CppRun("//efficiency:cpu_bound", quick_flags=QUICK_REPEATS),
+        title=_("CPU-bound work: single vs threads vs processes (任务类型 / GIL: run1, run2)"),
+        cpp=CppRun("//efficiency:cpu_bound"),
         python=PythonRun("cpu_bound.py", ("--iterations=30000000", "--repeats=3"),
                          ("--iterations=3000000", "--repeats=1")),
         tutorial=(Published("single", 1, 46.8), Published("threads", 2, 43.9),
                   Published("processes", 2, 23.3)),
-        tutorial_work="2 loops of 10^9 empty iterations",
+        tutorial_work=_("2 loops of 10^9 empty iterations"),
+        timelines=(Timeline("cpu_bound", "//efficiency:cpu_bound",
+                            ("--repeats=1", "--iterations=30000000"),
+                            _("Each mode once, with little work: in the threads and processes "
+                              "modes two workers run at the same time, on two cores.")),),
     ),
     Experiment(
         name="io_bound",
-        title="I/O-bound work: single vs threads vs processes vs coroutines (任务类型: run3, run4)",
-        cpp=CppRun("//efficiency:io_bound", quick_flags=QUICK_REPEATS),
+        title=_("I/O-bound work: single vs threads vs processes vs coroutines (任务类型: run3, run4)"),
+        cpp=CppRun("//efficiency:io_bound"),
         python=PythonRun("io_bound.py", ("--sleep=0.2", "--repeats=3"),
                          ("--sleep=0.02", "--repeats=1")),
         tutorial=(Published("single", 1, 18.0), Published("threads", 2, 9.0),
                   Published("processes", 2, 9.1)),
-        tutorial_work="2 jobs of 3 sleeps of 3 s",
+        tutorial_work=_("2 jobs of 3 sleeps of 3 s"),
+        timelines=(Timeline("io_bound", "//efficiency:io_bound", ("--repeats=1",),
+                            _("Each mode once: one worker sleeps its jobs one after another; "
+                              "threads, processes and coroutines sleep at the same time.")),),
     ),
     Experiment(
         name="gil",
-        title="An emulated interpreter lock (全局解释锁 GIL)",
+        title=_("An emulated interpreter lock (全局解释锁 GIL)"),
         # The work of efficiency/README.md's table (the defaults are smaller, to end in
         # seconds unoptimised); --quick goes back to the defaults.
         cpp=CppRun("//efficiency:gil",
                    args=("--json", "--iterations=100000000", "--race_iterations=5000000",
                          "--race_runs=3"),
-                   quick_flags=QUICK_REPEATS,
-                   quick_args=("--iterations=20000000", "--race_iterations=2000000",
-                               "--race_runs=2")),
+                   quick_args=("--repeats=1", "--iterations=20000000",
+                               "--race_iterations=2000000", "--race_runs=2")),
+        timelines=(Timeline("gil", "//efficiency:gil",
+                            ("--repeats=1", "--iterations=5000000", "--race_iterations=200000",
+                             "--race_runs=1"),
+                            _("Each mode once, with little work: under the lock the two threads "
+                              "take turns (one holds it at a time); the two processes each "
+                              "have their own and run side by side.")),),
     ),
     Experiment(
         name="tbb",
-        title="oneTBB tasks vs hand-made threads and processes; oversubscription",
-        cpp=CppRun("//efficiency:tbb", quick_flags=QUICK_REPEATS),
+        title=_("oneTBB tasks vs hand-made threads and processes; oversubscription"),
+        cpp=CppRun("//efficiency:tbb"),
     ),
     Experiment(
         name="processes_and_coroutines",
-        title="Processes + coroutines on a mixed workload (综合优势: 多进程+协程)",
-        cpp=CppRun("//efficiency:processes_and_coroutines", quick_flags=QUICK_REPEATS),
+        title=_("Processes + coroutines on a mixed workload (综合优势: 多进程+协程)"),
+        cpp=CppRun("//efficiency:processes_and_coroutines"),
     ),
     Experiment(
         name="scale",
-        title="Ten thousand concurrent waits: coroutines vs threads (协程: 上万次并发)",
-        cpp=CppRun("//coroutine:scale", quick_flags=QUICK_REPEATS),
+        title=_("Ten thousand concurrent waits: coroutines vs threads (协程: 上万次并发)"),
+        cpp=CppRun("//coroutine:scale"),
         python=PythonRun("gather.py", ("--coroutines=10000", "--threads=1000", "--sleep=1"),
                          ("--coroutines=2000", "--threads=200", "--sleep=0.2")),
+        timelines=(Timeline("gather", "//coroutine:gather", (),
+                            _("//coroutine:gather, the tutorial's three hello(): the three "
+                              "coroutines sleep at the same time, on one thread.")),),
     ),
     Experiment(
         name="costs",
-        title="Micro-costs: create, switch, lock (进程、线程、协程: 优势/劣势)",
+        title=_("Micro-costs: create, switch, lock (进程、线程、协程: 优势/劣势)"),
         # 0.5 s per benchmark, Google Benchmark's own default (costs' default is 0.1 s).
         cpp=CppRun("//efficiency:costs",
                    args=("--benchmark_format=json", "--benchmark_min_time=0.5"),

@@ -10,6 +10,7 @@ import os
 import platform
 import shutil
 import subprocess
+from gettext import gettext as _
 
 
 def _first_line(argv):
@@ -32,7 +33,7 @@ def _cpu_model():
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return platform.processor() or _("unknown")
 
 
 def _memory():
@@ -43,14 +44,14 @@ def _memory():
                     return f"{int(line.split()[1]) / (1 << 20):.1f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return "unknown"
+    return _("unknown")
 
 
 def load_average():
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
-        return "unknown"
+        return _("unknown")
 
 
 def busy_warning(load=None, cores=None):
@@ -61,25 +62,45 @@ def busy_warning(load=None, cores=None):
     except OSError:
         return ""
     if cores is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        cores = usable_cores()
     if load < cores / 2:
         return ""
-    return (f"the machine is busy before the report starts (load average {load:.2f} on {cores} "
-            "cores): parallel speedups will come out lower than on an idle machine")
+    return (_("the machine is busy before the report starts (load average %(load).2f on "
+              "%(cores)d cores): parallel speedups will come out lower than on an idle machine")
+            % {"load": load, "cores": cores})
+
+
+def field_name(name):
+    """A field of the machine record, in the reader's language."""
+    names = {"date": _("date"), "cores": _("cores"), "memory": _("memory"),
+             "kernel": _("kernel"), "compiler": _("compiler"),
+             "load average at start": _("load average at start"),
+             "load average at end": _("load average at end")}
+    return names.get(name, name)  # CPU, Bazel, CPython: names in every language
+
+
+def usable_cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def cores_text():
+    return (_("%(online)d online, %(usable)d usable by this process")
+            % {"online": os.cpu_count(), "usable": usable_cores()})
 
 
 def describe(bazel_flags, python_executable):
-    """The machine record, as (name, value) pairs in reading order."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    """The machine record, as (name, value) pairs in reading order; the names are keys
+    (field_name() shows them), the values in the reader's language."""
     compiler = os.environ.get("CC") or "gcc"  # what Bazel's autodetected toolchain uses
     return [
         ("date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")),
-        ("cores", f"{os.cpu_count()} online, {usable} usable by this process"),
+        ("cores", cores_text()),
         ("CPU", _cpu_model()),
         ("memory", _memory()),
         ("kernel", f"{platform.system()} {platform.release()}"),
         ("compiler", _first_line([compiler, "--version"])),
-        ("Bazel", f"{_first_line(['bazel', '--version'])}; flags: {bazel_flags}"),
+        ("Bazel", _("%(version)s; flags: %(flags)s") % {"version": _first_line(["bazel", "--version"]),
+                                                         "flags": bazel_flags}),
         ("CPython", f"{_first_line([python_executable, '--version'])} ({python_executable})"),
         ("load average at start", load_average()),
     ]

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 OK = "ok"
 FAILED = "failed"
-MISSING = "missing"      # the program does not exist yet (not written, not landed)
 NOT_RUN = "not run"      # the report was interrupted before it got there
 
 

@@ -6,6 +6,7 @@ each step gets a start line and an end line (no carriage returns in logs).
 """
 
 import time
+from gettext import gettext as _
 
 
 def clock(seconds):
@@ -40,17 +41,18 @@ class Progress:
         """Step n of m begins."""
         self.count += 1
         self.what = f"[{self.count}/{self.total or '?'}] {what}"
+        total = _("(total %s)") % clock(self.now() - self.started)
         if self.live:
-            self._write(f"\r\033[K{self.what} ... (total {clock(self.now() - self.started)})")
+            self._write(f"\r\033[K{self.what} ... {total}")
         else:
             suffix = f" — {detail}" if detail else ""
-            self._write(f"{self.program}: {self.what}{suffix} (total {clock(self.now() - self.started)})\n")
+            self._write(f"{self.program}: {self.what}{suffix} {total}\n")
 
     def tick(self, elapsed):
         """Called about once a second while the step runs."""
         if self.live:
-            self._write(f"\r\033[K{self.what} ... {clock(elapsed)} "
-                        f"(total {clock(self.now() - self.started)})")
+            total = _("(total %s)") % clock(self.now() - self.started)
+            self._write(f"\r\033[K{self.what} ... {clock(elapsed)} {total}")
 
     def finish(self, result):
         """The step ended; `result` is "ok, 3.1 s" or "FAILED: why"."""

@@ -9,6 +9,11 @@ one JSON object on stdout,
 Numbers may be null (the lessons write a non-finite number as null). Optional fields the
 report also reads:
   top level  "work": "<what one run computes, in words>"
+             "warnings": [{"code": "<fewer_cores|busy_machine|unoptimised_build|implausible>",
+                           "message": "<a sentence, in the run's language>",
+                           "modes": ["<mode>", ...]}]   (modes: the rows affected; an empty
+                           list: the whole run) — why a figure may not show the phenomenon
+                           (common/run_conditions.h)
   per result "peak_rss_bytes": <peak RSS of the run>,
              "bytes_per_worker": <memory one thread/coroutine/process needed>
 Everything else is kept in the raw JSON and ignored here.
@@ -20,6 +25,7 @@ Benchmark prints; the report reads benchmarks[].name, real_time, cpu_time, time_
 import json
 import math
 from dataclasses import dataclass
+from gettext import gettext as _
 
 from tools.reporting import experiments
 
@@ -41,6 +47,16 @@ class Result:
 
 
 @dataclass
+class Warning:
+    code: str
+    message: str
+    modes: list        # the rows affected; empty: the whole run
+
+    def affects(self, mode):
+        return not self.modes or mode in self.modes
+
+
+@dataclass
 class Benchmark:
     name: str
     real_time: float
@@ -57,6 +73,10 @@ class Measurement:
     benchmarks: list
     work: str
     raw: dict
+    warnings: list = None   # Warning
+
+    def warnings_for(self, mode):
+        return [w for w in self.warnings or [] if w.affects(mode)]
 
 
 def parse(stdout, output_format):
@@ -69,17 +89,17 @@ def parse(stdout, output_format):
 def _one_object(stdout, trailing_text_allowed):
     text = stdout.strip()
     if not text:
-        raise BadOutput("printed nothing on stdout (expected one JSON object)")
+        raise BadOutput(_("printed nothing on stdout (expected one JSON object)"))
     if not text.startswith("{"):
-        raise BadOutput(f"stdout does not start with a JSON object: {_excerpt(text)}")
+        raise BadOutput(_("stdout does not start with a JSON object: %s") % _excerpt(text))
     try:
         value, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as error:
-        raise BadOutput(f"stdout is not valid JSON ({error.msg} at line {error.lineno} "
-                        f"column {error.colno})") from None
+        raise BadOutput(_("stdout is not valid JSON (%(what)s at line %(line)d column %(column)d)")
+                        % {"what": error.msg, "line": error.lineno, "column": error.colno}) from None
     rest = text[end:].strip()
     if rest and not trailing_text_allowed:
-        raise BadOutput(f"stdout has more after the JSON object: {_excerpt(rest)}")
+        raise BadOutput(_("stdout has more after the JSON object: %s") % _excerpt(rest))
     return value
 
 
@@ -92,49 +112,70 @@ def _number(value, where, allow_null=True):
     if value is None and allow_null:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadOutput(f"{where} is {json.dumps(value)}, not a number")
+        raise BadOutput(_("%(where)s is %(value)s, not a number") % {"where": where,
+                                                                       "value": json.dumps(value)})
     return float(value)
 
 
 def _experiment(value):
     if not isinstance(value, dict):
-        raise BadOutput("the JSON value is not an object")
+        raise BadOutput(_("the JSON value is not an object"))
     name = value.get("experiment")
     if not isinstance(name, str) or not name:
-        raise BadOutput('the JSON object has no "experiment" name')
+        raise BadOutput(_('the JSON object has no "experiment" name'))
     rows = value.get("results")
     if not isinstance(rows, list) or not rows:
-        raise BadOutput('the JSON object has no "results" list (or it is empty)')
+        raise BadOutput(_('the JSON object has no "results" list (or it is empty)'))
     results = []
     for i, row in enumerate(rows):
         where = f"results[{i}]"
         if not isinstance(row, dict):
-            raise BadOutput(f"{where} is not an object")
+            raise BadOutput(_("%s is not an object") % where)
         for key in ("mode", "workers", "seconds", "min", "max", "speedup"):
             if key not in row:
-                raise BadOutput(f'{where} has no "{key}"')
+                raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": key})
         if not isinstance(row["mode"], str) or not row["mode"]:
-            raise BadOutput(f'{where}.mode is not a name')
+            raise BadOutput(_("%s.mode is not a name") % where)
         workers = row["workers"]
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-            raise BadOutput(f"{where}.workers is {json.dumps(workers)}, not a count")
+            raise BadOutput(_("%(where)s.workers is %(value)s, not a count")
+                            % {"where": where, "value": json.dumps(workers)})
         results.append(Result(
             mode=row["mode"], workers=workers,
             **{key: _number(row.get(key), f"{where}.{key}")
                for key in ("seconds", "min", "max", "speedup", "peak_rss_bytes",
                            "bytes_per_worker")}))
     work = value.get("work") if isinstance(value.get("work"), str) else ""
-    return Measurement(name, results, [], work, value)
+    return Measurement(name, results, [], work, value, _warnings(value.get("warnings", [])))
+
+
+def _warnings(value):
+    if not isinstance(value, list):
+        raise BadOutput(_('"warnings" is not a list'))
+    warnings = []
+    for i, entry in enumerate(value):
+        where = f"warnings[{i}]"
+        if not isinstance(entry, dict):
+            raise BadOutput(_("%s is not an object") % where)
+        code, message, modes = entry.get("code"), entry.get("message"), entry.get("modes", [])
+        if not isinstance(code, str) or not code:
+            raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": "code"})
+        if not isinstance(message, str) or not message:
+            raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": "message"})
+        if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
+            raise BadOutput(_("%s.modes is not a list of mode names") % where)
+        warnings.append(Warning(code, message, modes))
+    return warnings
 
 
 def _benchmarks(value):
     if not isinstance(value, dict) or not isinstance(value.get("benchmarks"), list):
-        raise BadOutput('the JSON object has no "benchmarks" list (Google Benchmark format)')
+        raise BadOutput(_('the JSON object has no "benchmarks" list (Google Benchmark format)'))
     benchmarks = []
     for i, row in enumerate(value["benchmarks"]):
         where = f"benchmarks[{i}]"
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-            raise BadOutput(f"{where} has no name")
+            raise BadOutput(_("%s has no name") % where)
         if row.get("error_occurred"):
             benchmarks.append(Benchmark(row["name"], None, None, "",
                                         str(row.get("error_message", "error"))))
@@ -143,5 +184,5 @@ def _benchmarks(value):
                                     _number(row.get("cpu_time"), f"{where}.cpu_time", False),
                                     str(row.get("time_unit", "ns"))))
     if not benchmarks:
-        raise BadOutput("Google Benchmark ran no benchmark")
-    return Measurement("costs", [], benchmarks, "", value)
+        raise BadOutput(_("Google Benchmark ran no benchmark"))
+    return Measurement("costs", [], benchmarks, "", value, [])

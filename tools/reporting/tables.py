@@ -2,6 +2,9 @@
 
 Pure functions: experiments and outcomes in, text out (tested on fixed JSON fixtures).
 
+Every text is in the reader's language (tools/i18n.py); columns are padded by display
+width (tools/text.py), so the tables line up in a terminal in Chinese too.
+
 The comparison table puts, for each mode, the C++ run beside the CPython run and the
 tutorial's published figures. Rows are matched by mode and worker count; when the
 machines differ (C++ with 4 workers on a 4-core machine, the tutorial with 2) a mode that
@@ -9,7 +12,10 @@ occurs once per source is still matched, and the cell says its own worker count.
 """
 
 from dataclasses import dataclass, field
+from gettext import gettext as _
 
+from tools import i18n
+from tools import text
 from tools.reporting import experiments as catalogue
 from tools.reporting import outcome as outcomes_lib
 from tools.reporting.schema import Result
@@ -109,65 +115,140 @@ def bytes_text(count):
     return f"{count:.0f} B"
 
 
+def list_text(items):
+    """Items as a list in a sentence: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if i18n.chinese() else ", ").join(items)
+
+
+def source_name(source):
+    """A column's source, in the reader's language ("C++" and "CPython" are names)."""
+    return _("tutorial") if source == catalogue.TUTORIAL else source
+
+
 def cell_text(result, row_workers):
     """"0.52 s · 1.95×", with memory when measured and workers when they differ."""
     parts = [seconds_text(result.seconds)]
     if result.speedup is not None:
         parts.append(f"{result.speedup:.2f}×")
     if result.bytes_per_worker is not None:
-        parts.append(f"{bytes_text(result.bytes_per_worker)} each")
+        parts.append(_("%s each") % bytes_text(result.bytes_per_worker))
     elif result.peak_rss_bytes is not None:
-        parts.append(f"peak {bytes_text(result.peak_rss_bytes)}")
+        parts.append(_("peak %s") % bytes_text(result.peak_rss_bytes))
     if result.workers != row_workers:
-        parts.append(f"{result.workers} workers")
+        parts.append(_("%d workers") % result.workers)
     return " · ".join(parts)
 
 
 def column_title(source, experiment, outcomes):
     if source == catalogue.TUTORIAL:
-        return "tutorial (published)"
+        return _("tutorial (published)")
     o = find(outcomes, experiment, source)
     name = source
     if o and o.ok and isinstance(o.measurement.raw.get("language"), str):
         name = o.measurement.raw["language"]
-    return f"{name} (this machine)"
+    return _("%s (this machine)") % name
 
 
 def markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    """A Markdown table whose columns line up in a terminal too (padded by display width)."""
+    widths = [max(text.width(cell) for cell in column) for column in zip(header, *rows)]
+
+    def line(cells):
+        return "| " + " | ".join(text.pad_right(c, w) for c, w in zip(cells, widths)) + " |"
+
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+                     + [line(row) for row in rows])
+
+
+# A row some warning affects is marked with this, and the warning's number.
+WARNING_MARK = "⚠"
+
+
+def numbered_warnings(experiment, outcomes):
+    """[(number, source, Warning)] of every run of the experiment, numbered from 1."""
+    found = []
+    for source in sources_of(experiment):
+        o = find(outcomes, experiment, source)
+        if o and o.ok and o.measurement.warnings:
+            for warning in o.measurement.warnings:
+                found.append((len(found) + 1, source, warning))
+    return found
+
+
+def row_marks(row, warnings):
+    """"⚠1,2" when warnings 1 and 2 touch this row (of the source they came from)."""
+    numbers = [str(n) for n, source, w in warnings if source in row.cells and w.affects(row.mode)]
+    return f"{WARNING_MARK}{','.join(numbers)}" if numbers else ""
 
 
 def comparison_table(experiment, outcomes):
-    """The Markdown comparison table of one experiment; "" when nothing was measured."""
+    """The Markdown comparison table of one experiment; "" when nothing was measured. A
+    row that a run's warning affects is marked ⚠ with the warning's number."""
     sources = sources_of(experiment)
     rows = comparison_rows(experiment, outcomes)
     if not rows:
         return ""
-    header = ["mode", "workers"] + [column_title(s, experiment, outcomes) for s in sources]
-    body = [[row.mode, str(row.workers)]
-            + [cell_text(row.cells[s], row.workers) if s in row.cells else DASH for s in sources]
-            for row in rows]
+    warnings = numbered_warnings(experiment, outcomes)
+    header = [_("mode"), _("workers")] + [column_title(s, experiment, outcomes) for s in sources]
+    body = []
+    for row in rows:
+        mark = row_marks(row, warnings)
+        body.append([row.mode + (f" {mark}" if mark else ""), str(row.workers)]
+                    + [cell_text(row.cells[s], row.workers) if s in row.cells else DASH
+                       for s in sources])
     return markdown_table(header, body)
+
+
+def warning_code_text(code):
+    """What a warning's code means (common/run_conditions.h), in the reader's language."""
+    texts = {"fewer_cores": _("fewer usable cores than workers"),
+             "busy_machine": _("the machine was busy with other work"),
+             "unoptimised_build": _("not an optimised build"),
+             "implausible": _("a figure outside what the run could give")}
+    return texts.get(code, code)
+
+
+def warnings_note(experiment, outcomes, with_messages=True):
+    """The warnings the runs gave, beside the table: why a figure may not show what the
+    experiment is about (one usable core, a busy machine, an unoptimised build, an
+    implausible figure). Each names its rows and says what it means; with_messages adds
+    the run's own sentence (in the language the run spoke). "" when there were none."""
+    warnings = numbered_warnings(experiment, outcomes)
+    if not warnings:
+        return ""
+    lines = [_("%s Warnings: these runs could not show everything the experiment is about.")
+             % WARNING_MARK, ""]
+    for number, source, w in warnings:
+        rows = list_text(w.modes) if w.modes else _("every row")
+        line = _("%(number)d. %(source)s, %(rows)s: %(meaning)s (`%(code)s`)") % {
+            "number": number, "source": source_name(source), "rows": rows,
+            "meaning": warning_code_text(w.code), "code": w.code}
+        if with_messages:
+            line += " — " + w.message
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def work_note(experiment, outcomes):
     """What each column measured; says to compare ratios when the work sizes differ."""
     parts = []
     for source in sources_of(experiment):
+        work = ""
         if source == catalogue.TUTORIAL:
-            parts.append(f"tutorial: {experiment.tutorial_work}")
-            continue
-        o = find(outcomes, experiment, source)
-        if o and o.ok and o.measurement.work:
-            parts.append(f"{source}: {o.measurement.work}")
+            work = _(experiment.tutorial_work)
+        else:
+            o = find(outcomes, experiment, source)
+            work = o.measurement.work if o and o.ok and o.measurement.work else ""
+        if work:
+            parts.append(_("%(source)s: %(work)s") % {"source": source_name(source), "work": work})
     if not parts:
         return ""
-    note = "Work per run — " + "; ".join(parts) + "."
+    separator = "；" if i18n.chinese() else "; "
+    note = _("Work per run: %s.") % separator.join(parts)
     if len(parts) > 1:
-        note += (" The work sizes differ between columns, so compare the ratios (speedup ×"
-                 " over each column's own single run, memory per task), not the seconds.")
+        note += ("" if i18n.chinese() else " ") + _(
+            "The work sizes differ between columns, so compare the ratios (speedup × over each "
+            "column's own single run, memory per task), not the seconds.")
     return note
 
 
@@ -176,11 +257,12 @@ def benchmark_table(outcome):
     body = []
     for b in outcome.measurement.benchmarks:
         if b.error:
-            body.append([b.name, f"error: {b.error}", DASH])
+            body.append([b.name, _("error: %s") % b.error, DASH])
         else:
             body.append([b.name, duration_text(b.real_time, b.time_unit),
                          duration_text(b.cpu_time, b.time_unit)])
-    return markdown_table(["benchmark", "wall time per iteration", "CPU time per iteration"], body)
+    return markdown_table([_("benchmark"), _("wall time per iteration"),
+                           _("CPU time per iteration")], body)
 
 
 def detail_table(outcome):
@@ -192,13 +274,18 @@ def detail_table(outcome):
                      DASH if r.speedup is None else f"{r.speedup:.2f}×",
                      DASH if r.peak_rss_bytes is None else bytes_text(r.peak_rss_bytes),
                      DASH if r.bytes_per_worker is None else bytes_text(r.bytes_per_worker)])
-    return markdown_table(["mode", "workers", "median", "min–max s", "speedup", "peak RSS",
-                           "memory per worker"], body)
+    return markdown_table([_("mode"), _("workers"), _("median"), _("min–max s"), _("speedup"),
+                           _("peak RSS"), _("memory per worker")], body)
+
+
+def status_name(status):
+    return {outcomes_lib.OK: _("ok"), outcomes_lib.FAILED: _("failed"),
+            outcomes_lib.NOT_RUN: _("not run")}.get(status, status)
 
 
 def status_line(outcome):
-    """"C++ //efficiency:gil: missing — not written yet ..." for a run that did not work."""
-    return f"{outcome.source} `{outcome.label}`: {outcome.status} — {outcome.reason}"
+    """"C++ //efficiency:gil: failed — exited with status 3" for a run that did not work."""
+    return f"{source_name(outcome.source)} `{outcome.label}`: {status_name(outcome.status)} — {outcome.reason}"
 
 
 def problems(outcomes):
@@ -206,8 +293,8 @@ def problems(outcomes):
 
 
 def experiment_section(experiment, outcomes, level="##"):
-    """One experiment's heading, comparison (or benchmarks) and what went wrong."""
-    lines = [f"{level} {experiment.name} — {experiment.title}", ""]
+    """One experiment's heading, comparison (or benchmarks), warnings and what went wrong."""
+    lines = [f"{level} {experiment.name} — {_(experiment.title)}", ""]
     mine = [o for o in outcomes if o.experiment == experiment.name]
     cpp = find(outcomes, experiment, catalogue.CPP)
     if experiment.cpp.output == catalogue.BENCHMARK_JSON:
@@ -217,11 +304,11 @@ def experiment_section(experiment, outcomes, level="##"):
         table = comparison_table(experiment, outcomes)
         if table:
             lines += [table, ""]
-            note = work_note(experiment, outcomes)
-            if note:
-                lines += [note, ""]
+            for note in (warnings_note(experiment, outcomes), work_note(experiment, outcomes)):
+                if note:
+                    lines += [note, ""]
     for o in problems(mine):
-        lines += [f"**Not measured:** {status_line(o)}", ""]
+        lines += [_("**Not measured:** %s") % status_line(o), ""]
     return lines
 
 
