@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/trace.h"
+
 namespace threading {
 
 Timer::Timer(std::chrono::steady_clock::duration delay, std::function<void()> action,
@@ -27,16 +29,27 @@ void Timer::Start() {
 
 void Timer::Run() {
   std::unique_lock lock(mu_);
-  // wait_until rechecks the predicate after every wake-up, so neither a spurious
-  // wake-up nor an early notify can start the action before the deadline.
-  const bool cancelled = changed_.wait_until(lock, deadline_,
-                                             [&] { return state_ == State::kCancelled; });
-  if (cancelled) return;
+  bool cancelled;
+  {
+    // On a timeline: the delay, then the moment it fired or was cancelled.
+    trace::Span delay("Timer: waiting out its delay", trace::kSleep);
+    // wait_until rechecks the predicate after every wake-up, so neither a spurious
+    // wake-up nor an early notify can start the action before the deadline.
+    cancelled = changed_.wait_until(lock, deadline_, [&] { return state_ == State::kCancelled; });
+  }
+  if (cancelled) {
+    trace::Instant("Timer cancelled: the action never runs");
+    return;
+  }
   state_ = State::kRunning;
   lock.unlock();
   changed_.notify_all();
 
-  action_();
+  trace::Instant("Timer fired");
+  {
+    trace::Span action("Timer's action");
+    action_();
+  }
 
   lock.lock();
   state_ = State::kFinished;

@@ -15,6 +15,8 @@
 // - Destroying a timer cancels it (if it has not started) and then joins its thread, so
 //   a timer never outlives its object and never runs after it is gone. (Python differs:
 //   its interpreter waits for a pending Timer to fire before exiting.)
+// - Under --trace (common/trace.h) the timer's thread shows its delay as a sleep span,
+//   then an instant "Timer fired" (and the action as a span) or "Timer cancelled".
 // - Cancel(), Join(), state() and Fired() are thread-safe. Start() and destruction
 //   belong to the owner. Join() must not be called from inside the action.
 #ifndef THREAD_CANCELLABLE_TIMER_H_

@@ -1,26 +1,31 @@
-// thread/cores.cc — 核与线程 (cores and threads)
+// thread/cores.cc — 核与线程 (cores and threads), and 线程属性's "按时间片强制切换"
 //
 // Ports 核与线程, the tutorial's picture of cores as people and threads as things to do:
 //   单核单线程  one person drinks, then smokes: one task after the other;
 //   单核多线程  one person, a sip, a puff, a sip: the tasks take turns;
 //   多核多线程  two people, one drinks while the other smokes: truly at the same time.
 // Each case runs here for real, with threads pinned to CPUs by sched_setaffinity, and
-// prints wall time, CPU time and when each task finished. Then a sweep over the number
-// of threads for a fixed amount of work tests the tutorial's claim "线程数等于核芯数时，
-// 效率最高" (efficiency is highest when threads = cores) on this machine.
+// prints wall time, CPU time, when each task finished, and how many times the kernel
+// took the CPU away from a running thread (involuntary context switches, getrusage):
+// that count is 线程属性's "按时间片强制切换" (switched by force at the end of a time
+// slice), measured. Then a sweep over the number of threads for a fixed amount of work
+// tests "线程数等于核芯数时，效率最高" (efficiency is highest when threads = cores).
+//
+// The closing sentences are chosen from this run's figures (cores_verdict.h): on one
+// usable core (`taskset -c 0 bazel run //thread:cores`), on a busy machine, or in an
+// unoptimised build the lesson says what it detected instead of claiming parallelism.
 //
 // How C++ differs: C++ threads run on all cores at once (Python's GIL would make the
 // third case look like the second). The work is a chain of multiply-adds the compiler
 // is told it cannot skip (see Spin), so every measured millisecond is real work.
 //
-//   bazel run //thread:cores -- --task=200ms --max_threads=8
+//   bazel run -c opt //thread:cores -- --task=200ms --max_threads=8
+//   taskset -c 0 bazel run //thread:cores
 #include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <latch>
 #include <string>
 #include <thread>
@@ -31,7 +36,12 @@
 #include "absl/time/time.h"
 #include "common/flags.h"
 #include "common/lesson.h"
+#include "common/machine.h"
+#include "common/run_conditions.h"
 #include "common/stopwatch.h"
+#include "common/table.h"
+#include "common/trace.h"
+#include "thread/cores_verdict.h"
 
 ABSL_FLAG(absl::Duration, task, absl::Milliseconds(200),
           "CPU time one task (drinking, smoking) takes on one core");
@@ -83,33 +93,20 @@ bool PinCallingThread(const std::vector<int>& cpus) {
   return sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
-// The 1-minute load average: about how many threads wanted a CPU, on average.
-std::string LoadAverage() {
-  std::ifstream loadavg("/proc/loadavg");
-  std::string one_minute;
-  loadavg >> one_minute;
-  return one_minute.empty() ? "unknown" : one_minute;
-}
-
+// Times the kernel took the CPU from this thread while it could still run: preemptions.
 long InvoluntarySwitchesOfThisThread() {
   rusage usage{};
   getrusage(RUSAGE_THREAD, &usage);
   return usage.ru_nivcsw;
 }
 
-struct Run {
-  double wall_seconds = 0;
-  double cpu_seconds = 0;
-  long involuntary_switches = 0;  // Times the kernel took a CPU away from a worker.
-  std::vector<double> task_done_at;  // Seconds from the start, one per task.
-};
-
 // Runs `tasks_per_thread[t]` tasks of `iterations` each on thread t, thread t pinned to
-// `cpus_of_thread[t]` (empty: anywhere). All threads start together.
-Run RunOnThreads(const std::vector<int>& tasks_per_thread,
-                 const std::vector<std::vector<int>>& cpus_of_thread, uint64_t iterations) {
+// `cpus_of_thread[t]` (empty: anywhere). All threads start together. `names` label the
+// tasks on a --trace timeline; `label` names the threads there.
+cores::CaseFigures RunOnThreads(const std::string& label, const std::vector<int>& tasks_per_thread,
+                                const std::vector<std::vector<int>>& cpus_of_thread,
+                                uint64_t iterations, const std::vector<std::string>& names) {
   const int threads = static_cast<int>(tasks_per_thread.size());
-  Run run;
   std::vector<std::vector<double>> done_at(threads);
   std::vector<long> switches(threads, 0);
   std::latch ready(threads + 1);
@@ -119,14 +116,19 @@ Run RunOnThreads(const std::vector<int>& tasks_per_thread,
     std::vector<std::jthread> workers;
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
+        trace::NameThread(absl::StrFormat("%s t%d", label, t + 1));
         if (!cpus_of_thread[t].empty() && !PinCallingThread(cpus_of_thread[t])) {
-          lesson::Print("warning: could not pin thread %d; the case is not what it says", t);
+          lesson::Print("Warning: could not pin thread %d to its CPU; this case is not what "
+                        "it says",
+                        t + 1);
         }
         ready.arrive_and_wait();
         const long switches_before = InvoluntarySwitchesOfThisThread();
         for (int task = 0; task < tasks_per_thread[t]; ++task) {
+          const size_t which = static_cast<size_t>(t + task);
+          trace::Span span(which < names.size() ? names[which] : "work");
           Spin(iterations, static_cast<uint64_t>(t));
-          done_at[t].push_back(watch.Seconds());
+          done_at[t].push_back(watch.Seconds() * 1e3);
         }
         switches[t] = InvoluntarySwitchesOfThisThread() - switches_before;
       });
@@ -135,25 +137,24 @@ Run RunOnThreads(const std::vector<int>& tasks_per_thread,
     watch.Reset();
     ready.arrive_and_wait();
   }  // Joined.
-  run.wall_seconds = watch.Seconds();
-  run.cpu_seconds = lesson::ProcessCpuSeconds() - cpu_start;
+  cores::CaseFigures run;
+  run.wall_ms = watch.Seconds() * 1e3;
+  run.cpu_ms = (lesson::ProcessCpuSeconds() - cpu_start) * 1e3;
   for (int t = 0; t < threads; ++t) {
-    run.involuntary_switches += switches[t];
-    run.task_done_at.insert(run.task_done_at.end(), done_at[t].begin(), done_at[t].end());
+    run.preemptions += switches[t];
+    run.done_at_ms.insert(run.done_at_ms.end(), done_at[t].begin(), done_at[t].end());
   }
   return run;
 }
 
-void PrintCase(const Run& run, const std::vector<std::string>& task_names) {
+void PrintCase(const cores::CaseFigures& run, const std::vector<std::string>& task_names) {
+  lesson::Print("  wall %.0f ms   CPU %.0f ms   CPU/wall %.2f   preempted %d times",
+                run.wall_ms, run.cpu_ms, run.cpu_ms / run.wall_ms, run.preemptions);
   std::string done;
-  for (size_t i = 0; i < run.task_done_at.size(); ++i) {
-    done += absl::StrFormat("%s%s at %.0f ms", done.empty() ? "" : ", ",
-                            i < task_names.size() ? task_names[i] : "task",
-                            run.task_done_at[i] * 1e3);
+  for (size_t i = 0; i < run.done_at_ms.size(); ++i) {
+    done += absl::StrFormat("%s%s %.0f ms", done.empty() ? "" : ", ",
+                            i < task_names.size() ? task_names[i] : "task", run.done_at_ms[i]);
   }
-  lesson::Print("  wall %4.0f ms   CPU %4.0f ms   CPU/wall %.2f   preempted %ld times",
-                run.wall_seconds * 1e3, run.cpu_seconds * 1e3,
-                run.cpu_seconds / run.wall_seconds, run.involuntary_switches);
   lesson::Print("  finished: %s", done);
 }
 
@@ -167,80 +168,72 @@ int main(int argc, char** argv) {
 
   lesson::Title("核与线程", "Cores and threads");
 
+  // Before measuring: how many cores this process may use, and how busy the machine is.
+  lesson::RunConditions conditions = lesson::RunConditions::Observe();
   const std::vector<int> cpus = AllowedCpus();
-  const int cores = static_cast<int>(cpus.size());
+  if (cpus.empty()) {
+    lesson::PrintError("cannot read this process's CPU affinity (sched_getaffinity)");
+    return 1;
+  }
   const double rate = CalibrateIterationsPerSecond();
   const auto iterations =
       static_cast<uint64_t>(rate * absl::ToDoubleSeconds(absl::GetFlag(FLAGS_task)));
-  lesson::Print("This process may run on %d CPU(s). One task = %d iterations of Spin, "
-                "about %s of CPU on one core (calibrated).",
-                cores, iterations, absl::FormatDuration(absl::GetFlag(FLAGS_task)));
-  if (cores < 1) return 1;
+  lesson::Print("Cores: %s. Other work before the run: %.2f core(s) busy, load average %.2f.",
+                conditions.machine().cores_description, conditions.machine().busy_cores_before,
+                lesson::LoadAverage());
+  lesson::Print("One task = %d iterations of Spin, %s of CPU on one core (calibrated in this "
+                "build).",
+                iterations, absl::FormatDuration(absl::GetFlag(FLAGS_task)));
 
-  lesson::Print("Load average now: %s (other programs compete for the same CPUs).",
-                LoadAverage());
-
-  const std::vector<std::string> one_person = {"喝酒 drink", "抽烟 smoke"};
+  // The tutorial's own words for the two tasks: the same in both languages.
+  const std::vector<std::string> tasks = {"喝酒", "抽烟"};
+  cores::Figures figures;
   lesson::Step("1. 单核单线程: one core, one thread drinks, then smokes");
-  const Run serial = RunOnThreads({2}, {{cpus[0]}}, iterations);
-  PrintCase(serial, one_person);
+  figures.one_core_one_thread = RunOnThreads("case 1", {2}, {{cpus[0]}}, iterations, tasks);
+  PrintCase(figures.one_core_one_thread, tasks);
 
   lesson::Step("2. 单核多线程: one core, two threads (both pinned to the same CPU)");
-  const Run sliced = RunOnThreads({1, 1}, {{cpus[0]}, {cpus[0]}}, iterations);
-  PrintCase(sliced, one_person);
-  lesson::Print("  measured: %.2fx the wall time of case 1; the tasks finished %.0f ms apart "
-                "(case 1: %.0f ms apart): they took turns on the core",
-                sliced.wall_seconds / serial.wall_seconds,
-                std::abs(sliced.task_done_at[1] - sliced.task_done_at[0]) * 1e3,
-                std::abs(serial.task_done_at[1] - serial.task_done_at[0]) * 1e3);
+  figures.one_core_two_threads =
+      RunOnThreads("case 2", {1, 1}, {{cpus[0]}, {cpus[0]}}, iterations, tasks);
+  PrintCase(figures.one_core_two_threads, tasks);
 
-  if (cores >= 2) {
+  if (cpus.size() >= 2 && conditions.machine().usable_cores >= 2) {
     lesson::Step("3. 多核多线程: two cores, two threads (one pinned to each CPU)");
-    const Run parallel = RunOnThreads({1, 1}, {{cpus[0]}, {cpus[1]}}, iterations);
-    PrintCase(parallel, one_person);
-    lesson::Print("  measured: speed-up over case 2: %.2fx (ideal: 2.00x, if the second "
-                  "core is free)",
-                  sliced.wall_seconds / parallel.wall_seconds);
+    figures.two_cores = RunOnThreads("case 3", {1, 1}, {{cpus[0]}, {cpus[1]}}, iterations, tasks);
+    PrintCase(*figures.two_cores, tasks);
   } else {
-    lesson::Step("3. 多核多线程: skipped, this process may use only one CPU");
+    lesson::Step("3. 多核多线程: skipped, this process may use only one core (%s)",
+                 conditions.machine().cores_description);
   }
 
-  lesson::Step(absl::StrFormat(
-      "4. The same total work (2 tasks) split over 1..%d threads, any CPU", max_threads));
-  lesson::Print("  threads   wall ms   CPU ms   speed-up   CPU/wall");
-  std::vector<double> walls;
+  lesson::Step("4. The same total work (2 tasks) split over 1..%d threads, any CPU", max_threads);
+  lesson::Table table({{lesson::Tr("threads"), lesson::Table::kRight},
+                       {lesson::Tr("wall ms"), lesson::Table::kRight},
+                       {lesson::Tr("CPU ms"), lesson::Table::kRight},
+                       {lesson::Tr("speed-up"), lesson::Table::kRight},
+                       {lesson::Tr("CPU/wall"), lesson::Table::kRight},
+                       {lesson::Tr("preempted"), lesson::Table::kRight}});
   for (int threads = 1; threads <= max_threads; ++threads) {
-    // Split 2 tasks' worth of iterations evenly; one task per thread.
+    // Split 2 tasks' worth of iterations evenly; one share per thread.
     const uint64_t share = 2 * iterations / static_cast<uint64_t>(threads);
-    Run run = RunOnThreads(std::vector<int>(threads, 1),
-                           std::vector<std::vector<int>>(threads), share);
-    walls.push_back(run.wall_seconds);
-    lesson::Print("  %7d   %7.0f   %6.0f   %7.2fx   %8.2f", threads, run.wall_seconds * 1e3,
-                  run.cpu_seconds * 1e3, walls[0] / run.wall_seconds,
-                  run.cpu_seconds / run.wall_seconds);
+    const cores::CaseFigures run =
+        RunOnThreads("sweep", std::vector<int>(threads, 1), std::vector<std::vector<int>>(threads),
+                     share, {});
+    figures.sweep.push_back({threads, run.wall_ms, run.cpu_ms});
+    table.AddRow({absl::StrFormat("%d", threads), absl::StrFormat("%.0f", run.wall_ms),
+                  absl::StrFormat("%.0f", run.cpu_ms),
+                  absl::StrFormat("%.2fx", cores::SweepSpeedup(figures.sweep, threads - 1)),
+                  absl::StrFormat("%.2f", run.cpu_ms / run.wall_ms),
+                  absl::StrFormat("%d", run.preemptions)});
   }
-  const double best = *std::min_element(walls.begin(), walls.end());
-  const int fastest = static_cast<int>(std::min_element(walls.begin(), walls.end()) -
-                                       walls.begin()) + 1;
-  int plateau = 1;  // The fewest threads within 10% of the fastest time.
-  while (walls[plateau - 1] > 1.10 * best) ++plateau;
-  lesson::Print("  measured: fastest with %d threads; from %d threads on, every count is "
-                "within 10%% of the fastest. This machine has %d CPU(s).",
-                fastest, plateau, cores);
+  table.Print();
 
-  lesson::Notice({
-      "Case 1 finishes drinking after one task's time and smoking after two. Case 2 "
-      "takes the same total time but finishes both at the end: the core switched between "
-      "the threads every few ms (see 'preempted'). One core does one thing at a time.",
-      "Case 3, with the second core free, takes about half the wall time for the same CPU "
-      "time (CPU/wall near 2): two cores really work at once, which Python's GIL forbids.",
-      "The sweep: wall time falls until threads = cores, then stays flat. So "
-      "'线程数等于核芯数时，效率最高' is true as 'stops improving there': for CPU-bound "
-      "work more threads than cores gain nothing (and cost a little switching); threads "
-      "that mostly wait on I/O are another story (//efficiency:io_bound).",
-      "All times vary with what else the machine runs: compare ratios, not milliseconds. "
-      "A speed-up far below 2 in case 3 means another program had the other core: look "
-      "at the load average printed at the top.",
-  });
+  cores::CheckRun(figures, conditions);
+  lesson::WriteLine("");
+  for (const lesson::Warning& w : conditions.warnings()) {
+    // The unoptimised build gets its own point below: it does not spoil these ratios.
+    if (w.code != "unoptimised_build") lesson::Print("Warning: %s", w.message.str());
+  }
+  lesson::Notice(cores::Conclusions(figures, conditions));
   return 0;
 }

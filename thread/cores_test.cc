@@ -11,11 +11,12 @@
 namespace {
 
 using testing::HasSubstr;
+using testing::Not;
 using thread_testing::Count;
 using thread_testing::ExpectRejected;
 using thread_testing::RunLesson;
 
-// The "CPU/wall" figure of each of the three cases, in order.
+// The "CPU/wall" figure of each of the cases, in order.
 std::vector<double> CpuPerWall(const std::string& out) {
   std::vector<double> ratios;
   const std::regex figure("CPU/wall (\\d+\\.\\d+)");
@@ -26,38 +27,70 @@ std::vector<double> CpuPerWall(const std::string& out) {
   return ratios;
 }
 
+int UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  return CPU_COUNT(&set);
+}
+
 // Threads pinned to one CPU can never use more than one CPU-second per second, however
 // many there are: that is what pinning means, and it holds on any machine, loaded or not.
 TEST(CoresTest, PinnedToOneCoreNeverExceedsOneCpu) {
   auto r = RunLesson("cores", {"--task=20ms", "--max_threads=3"});
   const std::string& out = r.stdout_text;
-  EXPECT_THAT(out, testing::Not(HasSubstr("could not pin")));
+  EXPECT_THAT(out, Not(HasSubstr("could not pin")));
   std::vector<double> ratios = CpuPerWall(out);
   ASSERT_GE(ratios.size(), 2u) << out;
   EXPECT_LE(ratios[0], 1.05) << "one core, one thread\n" << out;
   EXPECT_LE(ratios[1], 1.05) << "one core, two threads\n" << out;
-  EXPECT_THAT(out, HasSubstr("finished: 喝酒 drink at"));
-  // The sweep has one row per thread count and a measured conclusion.
+  EXPECT_THAT(out, HasSubstr("finished: 喝酒 "));
+  // The sweep has one row per thread count, then the points chosen from the figures:
+  // one about time slicing, one about case 3, one about the sweep.
   EXPECT_THAT(out, testing::ContainsRegex("\n +3 +[0-9]+ +[0-9]+ +[0-9.]+x"));
-  EXPECT_THAT(out, HasSubstr("measured: fastest with"));
+  EXPECT_THAT(out, testing::ContainsRegex("按时间片强制切换|too few to show time slices|did "
+                                          "not take turns"));
+  EXPECT_THAT(out, testing::ContainsRegex("Case 3 (used|could not run|measured)"));
+  EXPECT_THAT(out, testing::ContainsRegex("sweep|more threads cannot make it faster"));
 }
 
 // On a machine with two or more CPUs the lesson runs the two-core case too.
 TEST(CoresTest, TwoCoreCaseWhenAvailable) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
   auto r = RunLesson("cores", {"--task=10ms", "--max_threads=1"});
-  if (CPU_COUNT(&set) >= 2) {
+  if (UsableCpus() >= 2) {
     EXPECT_THAT(r.stdout_text, HasSubstr("3. 多核多线程: two cores, two threads"));
-    EXPECT_EQ(Count(thread_testing::LiveOutput(r.stdout_text), "preempted"), 3);
+    EXPECT_EQ(Count(thread_testing::LiveOutput(r.stdout_text), "preempted"), 4);
   } else {
-    EXPECT_THAT(r.stdout_text, HasSubstr("skipped, this process may use only one CPU"));
+    EXPECT_THAT(r.stdout_text, HasSubstr("skipped, this process may use only one core"));
   }
+}
+
+// `taskset -c 0`: with one usable CPU the lesson says so, skips case 3, and claims no
+// parallelism. The lesson inherits this thread's affinity mask, as it would taskset's.
+TEST(CoresTest, OneUsableCoreIsDetected) {
+  cpu_set_t all, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  auto r = RunLesson("cores", {"--task=10ms", "--max_threads=2"});
+  ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
+  const std::string& out = r.stdout_text;
+  EXPECT_THAT(out, HasSubstr("3. 多核多线程: skipped, this process may use only one core"));
+  EXPECT_THAT(out, HasSubstr("Warning: Only 1 core(s) usable by this process"));
+  EXPECT_THAT(out, HasSubstr("Case 3 could not run: this process may use 1 core"));
+  EXPECT_THAT(out, HasSubstr("With one usable core more threads cannot make it faster"));
+  EXPECT_THAT(out, Not(HasSubstr("really ran at the same moment")));
 }
 
 TEST(CoresTest, RejectsBadFlags) {
   ExpectRejected("cores", "--task=1ms");
+  ExpectRejected("cores", "--task=200");  // A duration needs a unit.
   ExpectRejected("cores", "--max_threads=0");
   ExpectRejected("cores", "--max_threads=65");
 }

@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "common/trace.h"
 
 namespace threading {
 namespace {
@@ -26,7 +27,7 @@ class Registry {
   uint64_t Register(std::string& name) {
     std::lock_guard lock(mu_);
     const uint64_t key = ++last_key_;
-    if (name.empty()) name = absl::StrCat("Thread-", ++unnamed_count_);
+    if (name.empty()) name = absl::StrCat("Thread-", ++name_counter_);
     entries_[key].name = name;
     return key;
   }
@@ -41,6 +42,7 @@ class Registry {
     // Named before the constructor returns, so /proc shows the name from then on. The
     // kernel keeps at most 15 bytes; a longer name is cut, never refused.
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    trace::NameThread(name);
     {
       std::lock_guard lock(mu_);
       Entry& entry = entries_[key];
@@ -95,7 +97,7 @@ class Registry {
       if (it != entries_.end()) return {it->second.name, tid, tid == getpid()};
     }
     if (tid == getpid()) return MainThread();
-    return {absl::StrCat("Dummy-", tid), tid, false};
+    return RegisterDummy(tid);
   }
 
  private:
@@ -121,6 +123,34 @@ class Registry {
                    });
   }
 
+  // A thread the registry did not start asks who it is: from now on it is Dummy-<n>,
+  // counted until it ends. Python 3.11 does the same (threading._DummyThread, named
+  // from the counter Thread-<n> uses) but never forgets it, since it cannot see the
+  // thread end; a thread_local's destructor lets C++ see it.
+  ThreadInfo RegisterDummy(long tid) {
+    struct ForgetAtThreadExit {
+      uint64_t key = 0;
+      ~ForgetAtThreadExit() {
+        if (key != 0) Get().Finished(key);
+      }
+    };
+    thread_local ForgetAtThreadExit forget;
+    std::string name;
+    {
+      std::lock_guard lock(mu_);
+      const uint64_t key = ++last_key_;
+      name = absl::StrCat("Dummy-", ++name_counter_);
+      Entry& entry = entries_[key];
+      entry.name = name;
+      entry.tid = tid;
+      entry.started = true;
+      entry.awaited = true;  // Nobody constructs it: Finished() may erase it at once.
+      current_key = key;
+      forget.key = key;
+    }
+    return {name, tid, false};
+  }
+
   static ThreadInfo MainThread() { return {"MainThread", static_cast<long>(getpid()), true}; }
 
   static thread_local uint64_t current_key;  // The calling thread's key; 0 if none.
@@ -128,8 +158,9 @@ class Registry {
   std::mutex mu_;
   std::condition_variable started_;
   uint64_t last_key_ ABSL_GUARDED_BY(mu_) = 0;
-  int unnamed_count_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<uint64_t, Entry> entries_ ABSL_GUARDED_BY(mu_);  // In start order.
+  // Python's one counter for the default names Thread-<n> and Dummy-<n>.
+  int name_counter_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<uint64_t, Entry> entries_ ABSL_GUARDED_BY(mu_);  // In the order met.
 };
 
 thread_local uint64_t Registry::current_key = 0;

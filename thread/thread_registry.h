@@ -17,12 +17,18 @@
 //   is_alive(). A thread is counted from the moment its constructor returns (the
 //   constructor waits until the new thread has registered, as Python's start() waits
 //   for `_started`) until its function returns, which happens-before Join() returns.
-// - Threads made with std::thread / std::jthread directly are not counted or listed
-//   (Python likewise does not see threads started with the low-level _thread module).
-//   CurrentThread() on such a thread reports the name "Dummy-<tid>", Python's name for
-//   a thread it did not start.
+// - A thread the registry did not start (a std::thread, std::jthread, a library's
+//   thread) is unknown to it until that thread calls CurrentThread(). From then on it is
+//   a "dummy" thread, as Python calls a thread its threading module did not start: it is
+//   named Dummy-<n>, where n comes from the same counter as Thread-<n> (Python 3.11:
+//   Thread-1, then Dummy-2, then Thread-3), and it is counted and listed until it ends.
+//   One difference from Python, which cannot see such a thread end and so keeps
+//   counting it forever: here a thread-exit hook forgets it when the thread ends.
 // - Each thread also gets its name (first 15 bytes, the kernel's limit) as its kernel
-//   thread name, so `top -H` and /proc/<pid>/task/<tid>/comm show it.
+//   thread name, so `top -H` and /proc/<pid>/task/<tid>/comm show it, and as its row's
+//   name in a --trace timeline (common/trace.h).
+// - Unnamed threads are "Thread-<n>". (Python 3.10 and later add the target's name,
+//   "Thread-1 (run)"; a C++ callable has no name to add.)
 // - fork(): the child process has one thread, the one that called fork(). The registry
 //   forgets every other thread in the child, so ActiveCount() stays true there.
 // - All functions are thread-safe. A Thread object itself is like std::thread: use one
@@ -48,20 +54,22 @@ struct ThreadInfo {
 
 // ActiveCount()
 //
-// The number of live threads: the main thread plus every threading::Thread whose
-// function is still running. Python: threading.active_count().
+// The number of live threads: the main thread, every threading::Thread whose function is
+// still running, and every live dummy thread (see CurrentThread). Python:
+// threading.active_count().
 int ActiveCount();
 
 // Enumerate()
 //
-// The live threads: the main thread first, then threading::Threads in start order.
-// Python: threading.enumerate().
+// The live threads: the main thread first, then the others in the order the registry
+// met them. Python: threading.enumerate().
 std::vector<ThreadInfo> Enumerate();
 
 // CurrentThread()
 //
-// The calling thread: its registered name, "MainThread" for the main thread, or
-// "Dummy-<tid>" for a thread the registry did not start. Python:
+// The calling thread: its registered name, "MainThread" for the main thread, or, for a
+// thread the registry did not start, "Dummy-<n>" (the same name on every call from that
+// thread; it is counted from this first call until the thread ends). Python:
 // threading.current_thread().
 ThreadInfo CurrentThread();
 

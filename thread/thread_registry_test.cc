@@ -10,7 +10,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
@@ -93,17 +95,40 @@ TEST(ThreadRegistryTest, DefaultNames) {
   EXPECT_LT(std::stoi(first.name().substr(7)), std::stoi(second.name().substr(7)));
 }
 
-// A plain std::thread is not counted; CurrentThread() calls it Dummy-<tid>, as Python does.
+// A plain std::thread is unknown until it asks who it is; then, as in Python 3.11, it is
+// Dummy-<n>, numbered by the counter Thread-<n> uses, and counted while it lives.
 TEST(ThreadRegistryTest, PlainStdThreadIsADummy) {
-  threading::ThreadInfo seen;
-  int count_inside = 0;
+  Thread before("", [] {});
+  before.Join();
+  const int before_number = std::stoi(before.name().substr(7));
+  threading::ThreadInfo first, again;
+  int count_before_asking = 0, count_after_asking = 0;
+  std::vector<std::string> listed;
   std::thread t([&] {
-    seen = CurrentThread();
-    count_inside = ActiveCount();
+    count_before_asking = ActiveCount();
+    first = CurrentThread();
+    again = CurrentThread();
+    count_after_asking = ActiveCount();
+    for (const auto& info : Enumerate()) listed.push_back(info.name);
   });
   t.join();
-  EXPECT_EQ(seen.name, "Dummy-" + std::to_string(seen.tid));
-  EXPECT_EQ(count_inside, 1);
+  EXPECT_EQ(first.name, "Dummy-" + std::to_string(before_number + 1));
+  EXPECT_EQ(again.name, first.name) << "a dummy keeps its name";
+  EXPECT_EQ(first.tid, again.tid);
+  EXPECT_FALSE(first.is_main);
+  EXPECT_EQ(count_before_asking, 1);
+  EXPECT_EQ(count_after_asking, 2);
+  EXPECT_THAT(listed, testing::ElementsAre("MainThread", first.name));
+  // The next default name continues the same counter, as Python's does.
+  Thread after("", [] {});
+  EXPECT_EQ(after.name(), "Thread-" + std::to_string(before_number + 2));
+}
+
+// Unlike Python, which counts a dummy forever, the registry forgets it when it ends.
+TEST(ThreadRegistryTest, DummyIsForgottenWhenItEnds) {
+  std::thread([] { CurrentThread(); }).join();
+  EXPECT_EQ(ActiveCount(), 1);
+  EXPECT_EQ(Enumerate().size(), 1u);
 }
 
 // The kernel knows the thread by its name (cut to 15 bytes), as `top -H` would show it.
@@ -135,23 +160,36 @@ TEST(ThreadRegistryTest, ArgumentsLikeStdThread) {
   EXPECT_EQ(owned, nullptr);
 }
 
-// After fork() the child has one thread; the registry forgets the parent's others.
+// After fork() the child has one thread; the registry forgets the parent's others. The
+// child checks what it sees and reports in words through a pipe: "" means all held.
 TEST(ThreadRegistryTest, ForkedChildCountsOnlyItself) {
   std::latch release(1);
   Thread t("parent-only", [&] { release.wait(); });
   ASSERT_EQ(ActiveCount(), 2);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
   pid_t pid = fork();
   if (pid == 0) {
-    const bool ok = ActiveCount() == 1 && Enumerate().size() == 1 &&
-                    CurrentThread().name == "MainThread";
-    _exit(ok ? 0 : 1);
+    close(fds[0]);
+    std::string problems;
+    if (ActiveCount() != 1) problems += "ActiveCount() = " + std::to_string(ActiveCount()) + "; ";
+    if (Enumerate().size() != 1) problems += "Enumerate() lists " + std::to_string(Enumerate().size()) + "; ";
+    if (CurrentThread().name != "MainThread") problems += "CurrentThread() is " + CurrentThread().name;
+    (void)!write(fds[1], problems.data(), problems.size());
+    _exit(0);
   }
   ASSERT_GT(pid, 0);
+  close(fds[1]);
+  std::string report;
+  char buffer[256];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) report.append(buffer, n);
+  close(fds[0]);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   release.count_down();
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(report, "") << "in the forked child";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child did not finish";
   t.Join();
   EXPECT_EQ(ActiveCount(), 1);
 }

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "common/trace.h"
+
 namespace threading {
 
 const char* BarrierResultName(BarrierResult result) {
@@ -30,25 +32,37 @@ BarrierResult TimedBarrier::WaitFor(std::chrono::steady_clock::duration timeout)
 
 BarrierResult TimedBarrier::WaitUntil(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
-  if (broken_) return BarrierResult::kBroken;
+  if (broken_) {
+    trace::Instant("barrier: broken, not waiting", trace::kBarrier);
+    return BarrierResult::kBroken;
+  }
   const uint64_t my_generation = generation_;
   if (++arrived_ == parties_) {  // The last arrival releases its group.
     arrived_ = 0;
     ++generation_;
     lock.unlock();
+    trace::Instant("barrier: group complete, all released", trace::kBarrier);
     changed_.notify_all();
     return BarrierResult::kPassed;
   }
   const auto released = [&] { return generation_ != my_generation || broken_; };
-  if (deadline == std::chrono::steady_clock::time_point::max()) {
-    changed_.wait(lock, released);
-  } else {
-    changed_.wait_until(lock, deadline, released);
+  {
+    // On a timeline: how long this thread stood at the barrier.
+    trace::Span waiting("barrier.wait()", trace::kBarrier);
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+      changed_.wait(lock, released);
+    } else {
+      changed_.wait_until(lock, deadline, released);
+    }
   }
   // Passing wins over a later Abort() or an expired deadline: the group was complete.
   if (generation_ != my_generation) return BarrierResult::kPassed;
-  if (broken_) return BarrierResult::kBroken;
+  if (broken_) {
+    trace::Instant("barrier: released by abort, did not pass", trace::kBarrier);
+    return BarrierResult::kBroken;
+  }
   --arrived_;  // Withdraw: the group must wait for someone else.
+  trace::Instant("barrier: released at its deadline, did not pass", trace::kBarrier);
   return BarrierResult::kTimedOut;
 }
 

@@ -21,6 +21,8 @@
 //   passed by the time it wakes.
 // - Abort() breaks the barrier for good (Python's abort()): every current waiter and
 //   every later Wait returns kBroken at once.
+// - Under --trace (common/trace.h) each waiter shows a "barrier.wait()" span (state
+//   barrier) and an instant when it is released: by its group, its deadline or Abort().
 // - All methods are thread-safe. Destroy the barrier only when no thread is in Wait.
 #ifndef THREAD_TIMED_BARRIER_H_
 #define THREAD_TIMED_BARRIER_H_
