@@ -49,7 +49,10 @@ Conclusion CostsConclusions(const CostTable& ns, lesson::RunConditions& conditio
     // Only an unoptimised build concerns every row.
     c.notice.push_back(CannotShow(
         "costs", *b, lesson::Tr("what creating, switching and locking cost"),
-        Ratio(ns, "BM_ThreadPingPongOneCore", "BM_CoroutinePingPong"), conditions));
+        lesson::Format("thread switch / coroutine switch = %s",
+                       Ratio(ns, "BM_ThreadPingPongOneCore", "BM_CoroutinePingPong"))
+            .str(),
+        conditions));
     return c;
   }
   const std::optional<double> coroutine = Get(ns, "BM_CoroutinePingPong");

@@ -124,7 +124,7 @@ Conclusion GilConclusions(const Results& results, const GilRun& run,
   if (const std::optional<std::string> b = Blocker(conditions, {"io_threads_gil"})) {
     c.notice.push_back(CannotShow(
         results.experiment(), *b, lesson::Tr("how busy threads that block keep one core"),
-        absl::StrFormat("io_single 'cores' %.2f, io_threads_gil 'cores' %.2f", one, many),
+        lesson::Format("io_single 'cores' %.2f, io_threads_gil 'cores' %.2f", one, many).str(),
         conditions));
   } else if (many >= 0.85) {
     c.notice.push_back(lesson::Format(

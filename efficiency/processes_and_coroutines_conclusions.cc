@@ -56,9 +56,10 @@ Conclusion ProcessesAndCoroutinesConclusions(const Results& results, const Mixed
                  Blocker(conditions, {"processes_coroutines", "threads"})) {
     c.notice.push_back(CannotShow(
         results.experiment(), *b, lesson::Tr("what several processes add to coroutines"),
-        absl::StrFormat("processes_coroutines %.2fx faster than coroutines, %.2fx than "
-                        "threads_gil, %.2fx than threads",
-                        vs_loop, vs_gil, vs_threads),
+        lesson::Format("processes_coroutines against coroutines %.2fx, against threads_gil "
+                       "%.2fx, against threads %.2fx",
+                       vs_loop, vs_gil, vs_threads)
+            .str(),
         conditions));
   } else {
     c.notice.push_back(

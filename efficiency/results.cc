@@ -176,8 +176,7 @@ std::vector<std::string> Results::TableLines(const lesson::RunConditions& condit
     lines.push_back(lesson::Format("(* = speedup over %s, not over single)", baseline).str());
   }
   if (marked) {
-    lines.push_back(lesson::Tr("((!) = a warning below concerns this row: its figure does not "
-                               "show what the experiment is about)").str());
+    lines.push_back(lesson::Tr("((!) = a warning below concerns this row)").str());
   }
   for (const ResultRow& row : rows) {
     if (!row.note.empty()) lines.push_back(absl::StrFormat("%s: %s", row.mode, row.note));
