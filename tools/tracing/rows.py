@@ -3,12 +3,13 @@
 One row per process, thread and coroutine, in the order a reader follows them: processes
 in the trace's order (the traced program first, then its children as they appeared);
 within one, its main thread (labelled with the process: name and pid), then its other
-threads by when they started, each followed by the coroutines that ran on it.
+threads in the order they were created, each followed by the coroutines that ran on it.
 
 Two rules keep a lesson's default run readable at a glance:
 - Threads of one process with the same name whose lives do not overlap share a row
   ("t1 (10 threads)"): a lesson that runs its two threads ten times shows two rows, not
-  twenty. Coroutine tracks of one thread with the same name do the same.
+  twenty. Coroutine tracks of one thread with the same name do the same, and so do child
+  processes of one name with a single thread each ("p1 (3 processes)").
 - Past MAX_CHILD_ROWS threads in a process (or coroutines on a thread), the rest share one
   row ("… 95 more"), still drawn, so the picture stays honest about what ran.
 """
@@ -32,11 +33,18 @@ class Row:
     kind: str                      # "process" (its main thread), "thread" or "coroutine"
     members: int = 1               # threads or coroutines sharing the row
     spans: list = field(default_factory=list)
-    instants: list = field(default_factory=list)   # (ts, name)
+    instants: list = field(default_factory=list)   # Instant
     # What the row stands for: (pid, tid) for threads, (pid, track) for coroutines.
     keys: set = field(default_factory=set)
     first: float = 0.0
     last: float = 0.0
+
+
+@dataclass
+class Instant:
+    ts: float
+    name: str
+    category: str      # "run" for a lesson's step, "process" for a child's end, ...
 
 
 @dataclass
@@ -100,58 +108,75 @@ def _coroutine_label(name, count):
     return _("%s (coroutine)") % name
 
 
+def _process_label(name, pid, count):
+    if count > 1:
+        return _("%(name)s (%(count)d processes)") % {"name": name, "count": count}
+    if name:
+        return _("%(name)s [pid %(pid)d]") % {"name": name, "pid": pid}
+    return _("process %d") % pid
+
+
+class _Process:
+    """What one process of the trace holds, for laying out its rows."""
+
+    def __init__(self, trace, pid, events, all_spans):
+        self.pid = pid
+        self.name = trace.process_names.get(pid, "")
+        self.thread_spans = [s for s in all_spans if s.track is None]
+        self.tracks = [s for s in all_spans if s.track is not None]
+        tids = {e.tid for e in events if e.ph not in "bne"} | {s.tid for s in all_spans}
+        tids |= {tid for (p, tid) in trace.thread_names if p == pid}
+        tids.add(pid)
+        self.lives = {tid: _life([e for e in events if e.tid == tid and e.ph not in "bne"],
+                                 [s for s in self.thread_spans if s.tid == tid]) for tid in tids}
+        active = {e.tid for e in events} | {s.tid for s in all_spans}
+        # In the order they were created (the kernel hands out thread ids in order).
+        self.others = sorted(t for t in tids if t != pid and t in active)
+        self.life = _life(events, all_spans)
+        self.has_events = bool(events)
+
+    def simple(self):
+        """One thread, no coroutines: such processes of one name can share a row."""
+        return not self.others and not self.tracks
+
+
 def build(trace):
     """The Timeline of a Trace (trace_file.Trace)."""
     all_spans = trace_file.spans(trace, [])
     events = trace.events
+    by_pid_events, by_pid_spans = {}, {}
+    for e in events:
+        by_pid_events.setdefault(e.pid, []).append(e)
+    for s in all_spans:
+        by_pid_spans.setdefault(s.pid, []).append(s)
+    pids = trace.processes()
+    processes = {pid: _Process(trace, pid, by_pid_events.get(pid, []), by_pid_spans.get(pid, []))
+                 for pid in pids}
+    pids = [pid for pid in pids if processes[pid].has_events]
+    # The traced program first; its children (and theirs) as they appeared. Simple
+    # children of one name whose lives do not overlap share a row.
+    children = sorted(pids[1:], key=lambda p: (processes[p].life[0], p))
+    items = [(processes[p].name or str(p), *processes[p].life, p) for p in children
+             if processes[p].simple()]
+    groups = {g[3][0]: g[3] for g in _group_by_name(items)}
+    layout = [[pids[0]]] if pids else []
+    layout += [groups[p] if p in groups else [p] for p in children
+               if p in groups or not processes[p].simple()]
+
     rows, process_starts = [], []
     row_of = {}  # (pid, tid) or (pid, "track", id) -> row index
-    for pid in trace.processes():
-        mine = [e for e in events if e.pid == pid]
-        thread_spans = [s for s in all_spans if s.pid == pid and s.track is None]
-        tracks = [s for s in all_spans if s.pid == pid and s.track is not None]
-        tids = {e.tid for e in mine if e.ph not in "bne"} | {s.tid for s in thread_spans}
-        tids |= {tid for (p, tid) in trace.thread_names if p == pid}
-        tids |= {s.tid for s in tracks}
-        if not mine:
-            continue
-        lives = {tid: _life([e for e in mine if e.tid == tid and e.ph not in "bne"],
-                            [s for s in thread_spans if s.tid == tid]) for tid in tids}
-        others = sorted((t for t in tids if t != pid), key=lambda t: (lives[t][0], t))
+    for members in layout:
+        lead = processes[members[0]]
         process_starts.append(len(rows))
-        name = trace.process_names.get(pid, "")
-        main_label = (_("%(name)s [pid %(pid)d]") % {"name": name, "pid": pid} if name
-                      else _("process %d") % pid)
-        thread_items = [(trace.thread_names.get((pid, t), _("thread %d") % t), *lives[t], t)
-                        for t in others]
-        groups = _fold(_group_by_name(thread_items), _thread_label,
-                       lambda n: _("… %d more threads") % n)
-        ordered = [(main_label, "process", lives.get(pid, (0.0, 0.0)), [pid])]
-        ordered += [(g[0], "thread", (g[1], g[2]), g[3]) for g in groups]
-        for label, kind, (first, last), tid_list in ordered:
-            thread_row = len(rows)
-            rows.append(Row(label, pid, kind, len(tid_list), first=first, last=last,
-                            keys={(pid, t) for t in tid_list}))
-            for t in tid_list:
-                row_of[(pid, t)] = thread_row
-            # The coroutines that began on these threads, after them.
-            on_thread = {}
-            for s in tracks:
-                if s.tid in tid_list:
-                    on_thread.setdefault(s.track, []).append(s)
-            items = []
-            for track, track_spans in on_thread.items():
-                outer = min(track_spans, key=lambda s: (s.depth, s.start))
-                items.append((outer.name, min(s.start for s in track_spans),
-                              max(s.end for s in track_spans), track))
-            items.sort(key=lambda item: (item[1], item[3]))
-            for g in _fold(_group_by_name(items), _coroutine_label,
-                           lambda n: _("… %d more coroutines") % n):
-                row_index = len(rows)
-                rows.append(Row(g[0], pid, "coroutine", len(g[3]), first=g[1], last=g[2],
-                                keys={(pid, "track", k) for k in g[3]}))
-                for k in g[3]:
-                    row_of[(pid, "track", k)] = row_index
+        row_index = len(rows)
+        rows.append(Row(_process_label(lead.name, lead.pid, len(members)), lead.pid, "process",
+                        len(members), first=min(processes[p].life[0] for p in members),
+                        last=max(processes[p].life[1] for p in members),
+                        keys={(p, p) for p in members}))
+        for p in members:
+            row_of[(p, p)] = row_index
+        if len(members) == 1:
+            _thread_rows(lead, trace, rows, row_of)
     for s in all_spans:
         key = (s.pid, s.tid) if s.track is None else (s.pid, "track", s.track)
         if key in row_of:
@@ -159,12 +184,51 @@ def build(trace):
     for e in events:
         key = (e.pid, "track", e.id) if e.ph == "n" else (e.pid, e.tid)
         if e.ph in "in" and key in row_of:
-            rows[row_of[key]].instants.append((e.ts, e.name))
+            rows[row_of[key]].instants.append(Instant(e.ts, e.name, e.cat))
     flows = _flows(events, all_spans, row_of)
     states = [state for state in trace_file.SPAN_STATES
               if any(s.state == state for row in rows for s in row.spans)]
     states += sorted({s.state for row in rows for s in row.spans} - set(states))
     return Timeline(rows, flows, trace.start(), trace.end(), process_starts, states)
+
+
+def _thread_rows(process, trace, rows, row_of):
+    """The rows of one process after its first: the coroutines of its main thread, then
+    each other thread followed by its coroutines."""
+    pid = process.pid
+    _coroutine_rows(process, [pid], rows, row_of)
+    items = [(trace.thread_names.get((pid, t), _("thread %d") % t), *process.lives[t], t)
+             for t in process.others]
+    for label, first, last, tids in _fold(_group_by_name(items), _thread_label,
+                                          lambda n: _("… %d more threads") % n):
+        row_index = len(rows)
+        rows.append(Row(label, pid, "thread", len(tids), first=first, last=last,
+                        keys={(pid, t) for t in tids}))
+        for t in tids:
+            row_of[(pid, t)] = row_index
+        _coroutine_rows(process, tids, rows, row_of)
+
+
+def _coroutine_rows(process, tids, rows, row_of):
+    """One row per coroutine (async track) that began on one of `tids`, by start."""
+    pid = process.pid
+    on_thread = {}
+    for s in process.tracks:
+        if s.tid in tids:
+            on_thread.setdefault(s.track, []).append(s)
+    items = []
+    for track, track_spans in on_thread.items():
+        outer = min(track_spans, key=lambda s: (s.depth, s.start))
+        items.append((outer.name, min(s.start for s in track_spans),
+                      max(s.end for s in track_spans), track))
+    items.sort(key=lambda item: (item[1], item[3]))
+    for label, first, last, keys in _fold(_group_by_name(items), _coroutine_label,
+                                          lambda n: _("… %d more coroutines") % n):
+        row_index = len(rows)
+        rows.append(Row(label, pid, "coroutine", len(keys), first=first, last=last,
+                        keys={(pid, "track", k) for k in keys}))
+        for k in keys:
+            row_of[(pid, "track", k)] = row_index
 
 
 def _running_tracks(all_spans, row_of):

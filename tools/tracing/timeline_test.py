@@ -157,6 +157,14 @@ class RowsTest(unittest.TestCase):
         self.assertEqual(timeline.process_starts, [0, 4])
         self.assertEqual(timeline.states, ["run", "lock_wait", "join", "task"])
 
+    # Child processes of one name with one thread each, one after the other, share a row.
+    def test_merging_processes(self):
+        trace = Trace().process(1, "join").span(1, 1, "join", "join", 0, 100)
+        for pid, start in ((2, 10), (3, 60), (4, 200)):
+            name = "orphan" if pid == 4 else "p1"
+            trace.process(pid, name).span(pid, pid, "work", "run", start, start + 30)
+        self.assertEqual(self.labels(trace), ["join [pid 1]", "p1 (2 processes)", "orphan [pid 4]"])
+
     # Threads of one name whose lives do not overlap share a row; overlapping ones do not.
     def test_merging(self):
         trace = Trace().process(1, "lock")
@@ -219,14 +227,14 @@ class GanttTest(unittest.TestCase):
             colour_of_row.setdefault(int(fields[1]), set()).add(int(fields[6]))
         red, green, orange = (int(gantt.COLOURS[s][1:], 16) for s in ("lock_wait", "run", "join"))
         self.assertEqual(colour_of_row, {0: {orange}, 1: {green}, 2: {green, red}})
-        self.assertIn('set ytics ("lock [pid 1]" 0, "t1" 1, "t2" 2)', script)
+        self.assertIn('set ytics ("steps" -1, "lock [pid 1]" 0, "t1" 1, "t2" 2)', script)
         for name in ("running", "waiting for a lock", "waiting for another to end (join)", "moment"):
             self.assertIn(f'title "{name}"', script)
         self.assertNotIn("holding the GIL", script)
         # The lock wait (nested in t2's loop) is drawn after, so over, the loop.
         self.assertLess(bars.index(next(b for b in bars if int(b.split()[6]) == green and b.split()[1] == "2")),
                         bars.index(next(b for b in bars if int(b.split()[6]) == red)))
-        self.assertIn('"1. No lock"', script)
+        self.assertIn('-1 "1. No lock"', script)  # the lesson's step, on a row of its own
         self.assertIn("time since the trace began (ms)", script)
 
 
