@@ -17,6 +17,9 @@ TEST(ArgsTest, ByValueAndByReference) {
   EXPECT_THAT(r.stdout_text, HasSubstr("传递的参数为(1, '2', {'c': 3})"));
   EXPECT_THAT(r.stdout_text, HasSubstr("my c is still {'c': 3}"));
   EXPECT_THAT(r.stdout_text, HasSubstr("my c is now {'c': 103}"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("\n启动子线程\n传递的参数为(1, '2', {'c': 3})\n"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("main's stayed 3. std::ref shares: the thread's +100 "
+                                       "made main's c 103"));
 }
 
 // Other arguments from the flags arrive just the same.
@@ -34,7 +37,7 @@ TEST(ArgsTest, CopyAllocatesMoveDoesNot) {
   ASSERT_TRUE(std::regex_search(r.stdout_text, copied,
                                 std::regex("copied buffer at (0x[0-9a-f]+)")));
   ASSERT_TRUE(std::regex_search(r.stdout_text, moved,
-                                std::regex("moved  buffer at (0x[0-9a-f]+)")));
+                                std::regex("moved buffer at (0x[0-9a-f]+)")));
   EXPECT_NE(copied[1], main_buffer[1]);
   EXPECT_EQ(moved[1], main_buffer[1]);
   EXPECT_THAT(r.stdout_text, HasSubstr("after the move my string has 0 bytes"));

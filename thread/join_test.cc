@@ -30,13 +30,24 @@ std::string StepText(const std::string& out, const std::string& heading) {
 TEST(JoinTest, OutputOrderWithoutAndWithJoin) {
   auto r = RunLesson("join", {"--work=1s"});
   const std::string without = StepText(r.stdout_text, "1.");
-  EXPECT_LT(Find(without, "主线程结束"), Find(without, "子线程结束"));
-  EXPECT_LT(Find(without, "子线程结束"), Find(without, "scope has ended"));
+  EXPECT_LT(Find(without, "\n主线程结束\n"), Find(without, "\n子线程结束\n"));
+  EXPECT_LT(Find(without, "\n子线程结束\n"), Find(without, "scope has ended"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("Without join, main printed 主线程结束 while t1 was "
+                                       "still working (its work lasts 1s)"));
 
   const std::string with = StepText(r.stdout_text, "2.");
   EXPECT_LT(Find(with, "主线程开始"), Find(with, "子线程开始"));
   EXPECT_LT(Find(with, "子线程开始"), Find(with, "子线程结束"));
   EXPECT_LT(Find(with, "子线程结束"), Find(with, "主线程结束"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("With join the order is fixed"));
+}
+
+// Beside the ported lines, the lesson says what CPython 3.11 prints instead.
+TEST(JoinTest, SaysWherePython311Differs) {
+  auto r = RunLesson("join", {"--work=10ms"});
+  const std::string without = StepText(r.stdout_text, "1.");
+  EXPECT_THAT(without, HasSubstr("CPython 3.11.7 ran the tutorial's no-join program 200 times"));
+  EXPECT_THAT(without, HasSubstr("the tutorial's order 1"));
 }
 
 // The lesson shows, in a child process, that an unjoined std::thread aborts the program;
@@ -49,7 +60,7 @@ TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
          (std::string(tsan_options ? tsan_options : "") + ":atexit_sleep_ms=0").c_str(), 1);
   auto r = RunLesson("join", {"--work=1s"});
   const std::string forgot = StepText(r.stdout_text, "3.");
-  EXPECT_THAT(forgot, HasSubstr("killed by signal 6"));
+  EXPECT_THAT(forgot, HasSubstr("killed by signal 6 (SIGABRT)"));
   EXPECT_THAT(forgot, HasSubstr("terminate called without an active exception"));
   const std::string jthread = StepText(r.stdout_text, "4.");
   EXPECT_THAT(jthread, HasSubstr("子线程结束"));
@@ -57,6 +68,8 @@ TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
   EXPECT_THAT(detached, HasSubstr("exited with status 0"));
   EXPECT_THAT(detached, HasSubstr("子线程开始"));
   EXPECT_THAT(detached, testing::Not(HasSubstr("子线程结束")));
+  EXPECT_THAT(r.stdout_text, HasSubstr("SIGABRT killed the child process"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("子线程结束 never appeared"));
 }
 
 // A std::thread destroyed while joinable calls std::terminate: the process aborts.
@@ -81,6 +94,7 @@ TEST(JoinTest, RejectsBadFlags) {
   ExpectRejected("join", "--work=0s");
   ExpectRejected("join", "--work=1h");
   ExpectRejected("join", "--work=soon");
+  ExpectRejected("join", "--work=100");  // A duration needs a unit.
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #ifndef THREAD_LESSON_TESTING_H_
 #define THREAD_LESSON_TESTING_H_
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,7 @@ namespace thread_testing {
 
 // Runs //thread:<name> with `args` and checks what holds for every lesson run with good
 // flags: it exited 0, in time, left no process behind, printed its title and its
-// "What to notice" list.
+// "What to notice" list (要点 with --lang=zh).
 inline lesson::ProgramResult RunLesson(std::string_view name,
                                        const std::vector<std::string>& args = {}) {
   lesson::ProgramResult r = lesson::testing::RunLesson("thread/" + std::string(name), args);
@@ -23,7 +24,9 @@ inline lesson::ProgramResult RunLesson(std::string_view name,
   EXPECT_FALSE(r.timed_out) << name;
   EXPECT_EQ(r.leftover_processes, 0) << name;
   EXPECT_THAT(r.stdout_text, testing::StartsWith("=====")) << name;
-  EXPECT_THAT(r.stdout_text, testing::HasSubstr("\nWhat to notice:\n")) << name;
+  const bool chinese = std::find(args.begin(), args.end(), "--lang=zh") != args.end();
+  EXPECT_THAT(r.stdout_text, testing::HasSubstr(chinese ? "\n要点：\n" : "\nWhat to notice:\n"))
+      << name;
   return r;
 }
 
