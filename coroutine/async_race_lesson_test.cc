@@ -8,6 +8,7 @@
 
 namespace {
 
+using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
@@ -42,8 +43,8 @@ TEST(AsyncRaceLessonTest, OneWorkerLosesNothing) {
 }
 
 TEST(AsyncRaceLessonTest, RejectsBadFlag) {
-  lesson::testing::ExpectRejected("coroutine/async_race", "--io=101ms");
-  lesson::testing::ExpectRejected("coroutine/async_race", "--workers=0");
+  ExpectRejected("async_race", "--io=101ms");
+  ExpectRejected("async_race", "--workers=0");
 }
 
 }  // namespace

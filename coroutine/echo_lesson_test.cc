@@ -8,6 +8,7 @@
 
 namespace {
 
+using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
@@ -29,7 +30,7 @@ TEST(EchoLessonTest, RejectsBadFlags) {
   lesson::ProgramResult r = RunLesson("echo", {"--clients=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "echo: --clients=0 is out of range; allowed: 1 to 1000\n");
-  lesson::testing::ExpectRejected("coroutine/echo", "--pause=2s");
+  ExpectRejected("echo", "--pause=2s");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ namespace {
 
 using ::coro_lessons::testing::FindLine;
 using ::coro_lessons::testing::Lines;
+using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
@@ -92,11 +93,22 @@ TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
   EXPECT_LT(latest_start, earliest_end);
 }
 
+// In Chinese: the teaching is Chinese, the tutorial's own lines stay as the tutorial has them.
+TEST(GatherLessonTest, ChineseKeepsTheTutorialLines) {
+  lesson::ProgramResult r =
+      RunLesson("gather", {"--lang=zh", "--sleep=10ms", "--nosequential"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("Hello world! (<_MainThread(MainThread, started "));
+  EXPECT_THAT(r.stdout_text, HasSubstr("Hello again! (<_MainThread(MainThread, started "));
+  EXPECT_THAT(r.stdout_text, HasSubstr("同时睡眠的最多：3 个"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("教程里的这个程序在 CPython 3.11 上已经跑不起来了"));
+}
+
 TEST(GatherLessonTest, RejectsBadFlags) {
   lesson::ProgramResult r = RunLesson("gather", {"--coroutines=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "gather: --coroutines=0 is out of range; allowed: 1 to 1000\n");
-  lesson::testing::ExpectRejected("coroutine/gather", "--sleep=6s");
+  ExpectRejected("gather", "--sleep=6s");
 }
 
 }  // namespace

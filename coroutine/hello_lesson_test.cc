@@ -11,6 +11,7 @@ namespace {
 
 using ::coro_lessons::testing::FindLine;
 using ::coro_lessons::testing::Lines;
+using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
@@ -34,8 +35,8 @@ TEST(HelloLessonTest, ZeroSleepSaysSo) {
 }
 
 TEST(HelloLessonTest, RejectsBadFlags) {
-  lesson::testing::ExpectRejected("coroutine/hello", "--sleep=10s");
-  lesson::testing::ExpectRejected("coroutine/hello", "--sleep=1");  // a unit is needed
+  ExpectRejected("hello", "--sleep=10s");
+  ExpectRejected("hello", "--sleep=1");  // a unit is needed
 }
 
 }  // namespace

@@ -18,6 +18,11 @@ inline lesson::ProgramResult RunLesson(std::string_view lesson_name,
   return lesson::testing::RunLesson("coroutine/" + std::string(lesson_name), flags, options);
 }
 
+// Runs //coroutine:<lesson> with `bad_flag` and expects a one-line rejection, exit status 2.
+inline void ExpectRejected(std::string_view lesson_name, const std::string& bad_flag) {
+  lesson::testing::ExpectRejected("coroutine/" + std::string(lesson_name), bad_flag);
+}
+
 using lesson::testing::FindLine;
 using lesson::testing::Lines;
 

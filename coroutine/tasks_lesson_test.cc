@@ -12,6 +12,7 @@ namespace {
 
 using ::coro_lessons::testing::FindLine;
 using ::coro_lessons::testing::Lines;
+using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
 using ::testing::HasSubstr;
 
@@ -55,8 +56,8 @@ TEST(TasksLessonTest, WaitVersusGather) {
 }
 
 TEST(TasksLessonTest, RejectsBadFlag) {
-  lesson::testing::ExpectRejected("coroutine/tasks", "--unit=0s");
-  lesson::testing::ExpectRejected("coroutine/tasks", "--unit=200");  // a unit is needed
+  ExpectRejected("tasks", "--unit=0s");
+  ExpectRejected("tasks", "--unit=200");  // a unit is needed
 }
 
 }  // namespace
