@@ -203,6 +203,13 @@ void EventLoop::Finish(PromiseBase& task) {
     }
     trace::AsyncEnd(info->name, trace::kTask, info->trace_id);
   }
+  // Its waiters are told on the next iteration, in turn with the ready tasks: asyncio
+  // schedules a future's done callbacks with call_soon. (Two tasks of a TaskGroup that
+  // fail in the same iteration are both reported, not one failure and one cancelled.)
+  ready_.push_back(&task);
+}
+
+void EventLoop::NotifyWaiters(PromiseBase& task) {
   // Each waiter is taken off the list before it is told, so that it may unregister
   // others or wake tasks while the list is walked.
   while (internal::WaitNode* node = task.waiters_) {
@@ -211,6 +218,13 @@ void EventLoop::Finish(PromiseBase& task) {
     node->waiter->OnTaskDone(task);
   }
   task.Release();  // the loop's reference; may free the frame
+}
+
+void EventLoop::RunNow(PromiseBase& task) {
+  if (closing_ || closed_) return;
+  if (task.state_ != State::kSleeping && task.state_ != State::kWaiting) return;
+  if (tracing_) TraceWaitEnd(task);
+  Step(task);
 }
 
 void EventLoop::Suspend(std::coroutine_handle<> at, internal::Awaited* on) {
@@ -302,7 +316,11 @@ bool EventLoop::RunOnce(bool may_block) {
   for (std::size_t n = ready_.size(); n > 0; --n) {
     PromiseBase* task = ready_.front();
     ready_.pop_front();
-    Step(*task);
+    if (task->state_ == State::kFinished) {
+      NotifyWaiters(*task);  // a task that ended on the previous iteration
+    } else {
+      Step(*task);
+    }
   }
 
   // 3. The sleepers whose timers are due, in deadline order. A timer left behind by a
@@ -398,7 +416,11 @@ std::size_t EventLoop::Close() {
   CurrentScope scope(this, /*running=*/false);  // destructors that reach for "the loop"
   closing_ = true;
   // Nothing will be resumed again: forget every scheduled resumption before any frame
-  // is destroyed. Timers hold references: drop them.
+  // is destroyed. Timers, and finished tasks whose waiters were not told yet, hold
+  // references: drop them.
+  for (PromiseBase* task : ready_) {
+    if (task->state_ == State::kFinished) task->Release();
+  }
   ready_ = {};
   while (std::optional<TimerQueue<PromiseBase*>::Timer> t = timers_.PopDue(TimePoint::max())) {
     t->item->Release();

@@ -176,6 +176,10 @@ class EventLoop {
   // the tasks scheduled before it. Ignored while the loop is closing.
   void Wake(internal::PromiseBase& task);
 
+  // Resumes a suspended task now. Only for a waiter told that the task it awaits has
+  // ended (asyncio's Task.__wakeup steps the task from the done callback itself).
+  void RunNow(internal::PromiseBase& task);
+
   // asyncio's Task.cancel(): see the contract above and in future.h. Returns false if
   // the task has already finished.
   bool Cancel(internal::PromiseBase& task);
@@ -219,8 +223,10 @@ class EventLoop {
   bool RunOnce(bool may_block);
   // Resumes `task` until it suspends or ends.
   void Step(internal::PromiseBase& task);
-  // The task's body has ended: tell its waiters, drop the loop's reference.
+  // The task's body has ended: its waiters are told on the next iteration.
   void Finish(internal::PromiseBase& task);
+  // Tells a finished task's waiters, then drops the loop's reference.
+  void NotifyWaiters(internal::PromiseBase& task);
   void PollIo(Duration timeout);  // timeout < 0: wait without limit
   void UpdateInterest(int fd, FdWatch& watch);
   void CheckOpen(const char* what) const;
@@ -240,7 +246,8 @@ class EventLoop {
   std::uint64_t tasks_created_ = 0;  // names traced tasks Task-1, Task-2, ... as asyncio
 
   internal::PromiseBase* current_ = nullptr;      // the task being resumed
-  std::deque<internal::PromiseBase*> ready_;      // tasks to resume, in order
+  std::deque<internal::PromiseBase*> ready_;      // tasks to resume (or, if finished,
+                                                  // whose waiters to tell), in order
   TimerQueue<internal::PromiseBase*> timers_;     // sleeping tasks (each holds a reference)
   std::vector<FdWatch> fd_watches_;               // indexed by fd
   std::size_t watched_fds_ = 0;                   // reader/writer slots in use

@@ -28,7 +28,7 @@ void FutureWait::Resumed() {
 
 void FutureWait::OnTaskDone(PromiseBase&) noexcept {
   registered_ = false;  // the task took our node off its list
-  if (EventLoop* loop = EventLoop::Running()) loop->Wake(*waiting_);
+  if (EventLoop* loop = EventLoop::Running()) loop->RunNow(*waiting_);
 }
 
 bool FutureWait::Cancel(PromiseBase&) noexcept {
