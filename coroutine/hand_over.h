@@ -47,16 +47,18 @@ class HandOver {
 };
 
 // A generator's own row in the trace: from its first resume to the destruction of its
-// frame, with the stretches spent suspended at a co_yield. Make it a local of the body: its
-// destructor runs when the frame is destroyed, also when the caller drops the generator
-// while it is suspended.
+// frame, each turn it ran and each stretch it spent suspended at a co_yield. Make it a
+// local of the body: its destructor runs when the frame is destroyed, also when the caller
+// drops the generator while it is suspended.
 class GeneratorTrack {
  public:
   explicit GeneratorTrack(std::string name) : name_(std::move(name)), id_(trace::NewId()) {
     trace::AsyncBegin(name_, trace::kTask, id_);
+    trace::AsyncBegin(kTurn, trace::kRun, id_);
   }
   ~GeneratorTrack() {
-    Resumed();
+    trace::AsyncEnd(suspended_ ? kSuspended : kTurn, suspended_ ? trace::kWait : trace::kRun,
+                    id_);
     trace::AsyncEnd(name_, trace::kTask, id_);
   }
   GeneratorTrack(const GeneratorTrack&) = delete;
@@ -66,15 +68,18 @@ class GeneratorTrack {
   void Suspended() {
     if (suspended_) return;
     suspended_ = true;
+    trace::AsyncEnd(kTurn, trace::kRun, id_);
     trace::AsyncBegin(kSuspended, trace::kWait, id_);
   }
   void Resumed() {
     if (!suspended_) return;
     suspended_ = false;
     trace::AsyncEnd(kSuspended, trace::kWait, id_);
+    trace::AsyncBegin(kTurn, trace::kRun, id_);
   }
 
  private:
+  static constexpr char kTurn[] = "its turn";
   static constexpr char kSuspended[] = "suspended at co_yield";
   std::string name_;
   uint64_t id_;
