@@ -34,8 +34,8 @@ std::vector<Text> ProducerConsumerConclusions(const ProducerConsumerFigures& f) 
     points.push_back(Format(
         "Control changed hands %d times; the kernel switched this thread %d times meanwhile "
         "(%d while it waited, e.g. to write its output, %d preempted). Those paused producer "
-        "and consumer together; none moved control from one to the other: only the "
-        "program's send() and co_yield did: the programmer controls the switches.",
+        "and consumer together and never moved control from one to the other; only the "
+        "program's send() and co_yield did that, so the programmer controls the switches.",
         f.hand_overs, kernel, f.voluntary_switches, f.involuntary_switches));
   }
   points.push_back(Tr(

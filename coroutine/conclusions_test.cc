@@ -86,7 +86,7 @@ TEST_F(ConclusionsTest, ProducerConsumerKernelSwitches) {
   auto busy = Strings(ProducerConsumerConclusions(
       {.hand_overs = 8, .voluntary_switches = 2, .involuntary_switches = 1}));
   EXPECT_THAT(busy, Contains(AllOf(HasSubstr("switched this thread 3 times"),
-                                   HasSubstr("none moved control from one to the other"))));
+                                   HasSubstr("never moved control from one to the other"))));
 }
 
 TEST_F(ConclusionsTest, TasksWaitAndGather) {
