@@ -231,12 +231,18 @@ std::vector<lesson::Text> KillPoints(const KillObservation& seen) {
         "p1 ended without a signal, although it blocks forever: that is a bug in this lesson; "
         "please report it."));
   }
-  points.push_back(
-      seen.others_exited_zero
-          ? lesson::Tr("Ending p1 did nothing to main, the watchdog, p2 or p3: p2 and p3 ran and "
-                       "exited with code 0. Processes are independent of each other.")
-          : lesson::Tr("p2 or p3 did not exit with code 0, although nothing happened to them: "
-                       "that is a bug in this lesson; please report it."));
+  if (!seen.others_exited_zero) {
+    points.push_back(lesson::Tr("p2 or p3 did not exit with code 0, although nothing happened "
+                                "to them: that is a bug in this lesson; please report it."));
+  } else if (seen.watchdog_fired) {
+    points.push_back(lesson::Tr("Ending p1 did nothing to main, the watchdog, p2 or p3: p2 and "
+                                "p3 ran and exited with code 0. Processes are independent of "
+                                "each other."));
+  } else {
+    points.push_back(lesson::Tr("Ending p1 did nothing to main, p2 or p3: p2 and p3 ran and "
+                                "exited with code 0 (main ended the watchdog itself, as it was "
+                                "no longer needed). Processes are independent of each other."));
+  }
   points.push_back(lesson::Tr(
       "p2 and p3 could not run before only because main chose to wait for p1; nothing in the "
       "operating system tied them together. A timeout on the wait (p1.Join(timeout)) is the "
