@@ -432,7 +432,7 @@ int LessonMain(const Settings& s) {
   // Mode 2: N ranks, each its share.
   const int ranks = !s.hostfile.empty() && !s.ranks_given ? 0 : s.ranks;
   if (ranks == 1) {
-    experiment.Step("1 rank");
+    experiment.Step("1 rank again (--ranks=1)");
   } else if (ranks > 1) {
     experiment.Step("%d ranks", ranks);
   } else {

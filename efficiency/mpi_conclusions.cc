@@ -179,7 +179,13 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
   // 1. Ranks are processes: own pid, own address space, messages only.
   std::vector<std::string> pids;
   for (const RankInfo& r : f.rank_infos) pids.push_back(absl::StrFormat("%d", r.pid));
-  if (f.lesson_pid != 0) {
+  if (n == 1) {
+    c.notice.push_back(lesson::Format(
+        "The rank was a process of its own (pid %s), started by mpirun (pid %d). With more "
+        "ranks, each is another process with its own address space, and they share nothing: "
+        "everything between them is a message.",
+        absl::StrJoin(pids, ", "), f.mpirun_pid));
+  } else if (f.lesson_pid != 0) {
     c.notice.push_back(lesson::Format(
         "The %d ranks were %d separate processes (pids %s), children of mpirun (pid %d), which "
         "this lesson (pid %d) started. Each has its own address space: nothing is shared, and "
@@ -282,12 +288,13 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
       const PingPong* eight = f.Find("mpi", 8) != nullptr ? f.Find("mpi", 8) : mpi_small;
       c.notice.push_back(lesson::Format(
           "For splitting work: each rank computed for %.3f s and then sent one 8-byte partial "
-          "sum, about %s µs: %.4f%% of its time. A %s message costs %.3f ms one way between "
-          "ranks here, as long as %.2f million iterations of this loop: splitting pays while "
+          "sum, about %s µs: one part in %d of its time. A message of %s costs %s µs one way "
+          "between ranks here, as long as %d iterations of this loop: splitting pays while "
           "each rank computes far longer between messages than they take.",
-          compute, Micros(eight->OneWaySeconds()), 100 * eight->OneWaySeconds() / compute,
-          SizeName(large), mpi_large->OneWaySeconds() * 1e3,
-          mpi_large->OneWaySeconds() * per_second / 1e6));
+          compute, Micros(eight->OneWaySeconds()),
+          static_cast<int64_t>(std::llround(compute / eight->OneWaySeconds())),
+          SizeName(large), Micros(mpi_large->OneWaySeconds()),
+          static_cast<int64_t>(std::llround(mpi_large->OneWaySeconds() * per_second))));
     }
     if (std::all_of(f.pingpongs.begin(), f.pingpongs.end(),
                     [](const PingPong& p) { return p.checked; })) {

@@ -159,6 +159,7 @@ TEST(MpiConclusionsTest, OneRankHasNoSpeedup) {
   Figures f = Measured(0.34, {"vm"});
   const Outcome o = Conclude(f, Quiet(2));
   EXPECT_THAT(o.notice, HasSubstr("no speedup to see"));
+  EXPECT_THAT(o.notice, HasSubstr("The rank was a process of its own (pid 100)"));
 }
 
 // Threads no faster than the pipe: no claim that threads talk more cheaply.

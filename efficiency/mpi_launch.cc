@@ -17,6 +17,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/stopwatch.h"
+#include "common/trace.h"
 #include "process/pipe.h"
 #include "process/process.h"
 
@@ -100,6 +101,7 @@ absl::StatusOr<LaunchResult> RunMpirun(
   // die with the lesson (PR_SET_PDEATHSIG survives exec) and so that its standard output
   // and error can be our pipes.
   process::Process mpirun([&]() -> int {
+    trace::NameProcess("mpirun");  // its row in a trace: the process that becomes mpirun
     ::dup2(out->write_fd(), STDOUT_FILENO);
     ::dup2(err->write_fd(), STDERR_FILENO);
     const int null = ::open("/dev/null", O_RDONLY);
