@@ -1,3 +1,4 @@
+#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -14,16 +15,34 @@ using thread_testing::RunLesson;
 TEST(ApiTourTest, EveryCallRuns) {
   auto r = RunLesson("api_tour");
   const std::string& out = r.stdout_text;
-  EXPECT_THAT(out, HasSubstr("run(1, '2') on thread Dummy-"));
+  // Python numbers threads it did not start from the counter of Thread-<n>: the first
+  // one asked in this program is Dummy-1.
+  EXPECT_THAT(out, HasSubstr("run(1, '2') on thread Dummy-1 "));
+  EXPECT_THAT(out, HasSubstr("the registry calls it Dummy-1"));
   EXPECT_THAT(out, HasSubstr("run(3, '4') on thread worker"));
   EXPECT_THAT(out, HasSubstr("another thread's try_lock(): std::mutex false, absl::Mutex false"));
   EXPECT_THAT(out, HasSubstr("->   [MainThread, alpha, beta]"));
   EXPECT_THAT(out, HasSubstr("name MainThread"));
   EXPECT_THAT(out, HasSubstr("fired after"));
-  EXPECT_THAT(out, HasSubstr("TimedBarrier said: passed, passed, passed"));
+  EXPECT_THAT(out, HasSubstr("TimedBarrier said: kPassed, kPassed, kPassed"));
   EXPECT_THAT(out, HasSubstr("std::chrono::nanoseconds::max() = 9223372036.855 s"));
 }
 
-TEST(ApiTourTest, RejectsBadFlags) { ExpectRejected("api_tour", "--delay=-5ms"); }
+// Threads need no main guard: the thread ran in main's process and main() ran once.
+TEST(ApiTourTest, NoMainGuardForThreads) {
+  auto r = RunLesson("api_tour");
+  std::smatch pids;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, pids,
+                                std::regex("the thread ran in pid ([0-9]+), main's pid is "
+                                           "([0-9]+); main\\(\\) has started 1 time")))
+      << r.stdout_text;
+  EXPECT_EQ(pids[1], pids[2]);
+  EXPECT_THAT(r.stdout_text, HasSubstr("Threads need no if __name__ == '__main__' guard"));
+}
+
+TEST(ApiTourTest, RejectsBadFlags) {
+  ExpectRejected("api_tour", "--delay=-5ms");
+  ExpectRejected("api_tour", "--delay=100");  // A duration needs a unit.
+}
 
 }  // namespace

@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <regex>
 #include <string>
 #include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "thread/lesson_testing.h"
+#include "thread/trace_testing.h"
 
 namespace {
 
@@ -46,9 +48,36 @@ TEST(CrashTest, LessonReportsTheWholeProcessDying) {
   auto r = RunLesson("crash");
   EXPECT_THAT(r.stdout_text, HasSubstr("child | worker-1: beat 1"));
   EXPECT_THAT(r.stdout_text, HasSubstr("child | crasher: dying now (abort)"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("was killed by signal 6"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("was killed by signal 6 (SIGABRT)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("; 0 finished their work"));
   EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("finished all")));
+  EXPECT_THAT(r.stdout_text, HasSubstr("Only the crasher did anything wrong, yet both healthy "
+                                       "workers stopped mid-beat"));
+}
+
+// The beats are counted through their own pipe, so the count holds in Chinese too.
+TEST(CrashTest, BeatsCountedInEveryLanguage) {
+  auto r = RunLesson("crash", {"--lang=zh", "--crash_after=120ms"});
+  std::smatch beats;
+  ASSERT_TRUE(std::regex_search(r.stdout_text, beats, std::regex("([0-9]+) 次（计划 80 次）")))
+      << r.stdout_text;
+  EXPECT_GT(std::stoi(beats[1]), 0);
+}
+
+// The timeline: the crasher's last act, in the child process, and the parent seeing the
+// child end.
+TEST(CrashTest, TraceShowsTheCrashAndTheEnd) {
+  lesson_trace::Trace trace = lesson_trace::RunTraced("crash", {"--crash_after=60ms"});
+  bool abort_seen = false;
+  for (const lesson_trace::Event& e : trace.instants) {
+    if (e.thread == "crasher" && e.name == "std::abort()") abort_seen = true;
+  }
+  EXPECT_TRUE(abort_seen);
+  bool workers_beat = false;
+  for (const lesson_trace::Span& s : trace.spans) {
+    if (s.thread == "worker-1" && s.state == "sleep") workers_beat = true;
+  }
+  EXPECT_TRUE(workers_beat) << "worker-1's beating, closed when the parent reaped the child";
 }
 
 TEST(CrashTest, LessonWithUncaughtException) {

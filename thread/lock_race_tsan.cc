@@ -19,8 +19,10 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
 #include "common/flags.h"
 #include "common/lesson.h"
+#include "common/trace.h"
 
 ABSL_FLAG(bool, lock, false, "guard num with a std::mutex (then there is no race)");
 ABSL_FLAG(int64_t, iterations, 10000, "i runs over range(iterations) in each thread");
@@ -53,21 +55,35 @@ int main(int argc, char** argv) {
   const bool use_lock = absl::GetFlag(FLAGS_lock);
 
   lesson::Title("线程锁 (ThreadSanitizer)", "Thread locks: the real data race");
-  lesson::Print("Two threads, plain long num, %s, %d iterations each.",
-                use_lock ? "guarded by a std::mutex" : "no lock", iterations);
+  if (use_lock) {
+    lesson::Print("Two threads, a plain long num guarded by a std::mutex, %d iterations each.",
+                  iterations);
+  } else {
+    lesson::Print("Two threads, a plain long num and no lock, %d iterations each.", iterations);
+  }
   {
-    std::thread t1(Run, iterations, use_lock);
-    std::thread t2(Run, iterations, use_lock);
+    std::thread t1([&] {
+      trace::NameThread("t1");
+      trace::Span span("num += i; num -= i");
+      Run(iterations, use_lock);
+    });
+    std::thread t2([&] {
+      trace::NameThread("t2");
+      trace::Span span("num += i; num -= i");
+      Run(iterations, use_lock);
+    });
     t1.join();
     t2.join();
   }
-  lesson::Print("num = %d", num);
+  lesson::WriteLine(absl::StrFormat("num = %d", num));
   lesson::Notice({
-      "Without --lock, ThreadSanitizer prints 'WARNING: ThreadSanitizer: data race' on "
-      "standard error, naming the two accesses to num, and the exit status is 66.",
-      "With --lock there is no report: the mutex orders every access.",
-      "The number printed proves nothing either way: a data race is undefined "
-      "behaviour, which is why //thread:lock uses atomic loads and stores instead.",
+      use_lock ? lesson::Tr("With --lock there is no report: the mutex orders every access to "
+                            "num, so no two of them race.")
+               : lesson::Tr("Without --lock, ThreadSanitizer prints 'WARNING: ThreadSanitizer: "
+                            "data race' on standard error, naming the two accesses to num, and "
+                            "the exit status is 66. Run it again with --lock: no report."),
+      lesson::Tr("The number printed proves nothing either way: a data race is undefined "
+                 "behaviour, which is why //thread:lock uses atomic loads and stores instead."),
   });
   return 0;
 }
