@@ -1,11 +1,13 @@
-// //coroutine:scale: both modes run in children, every unit sleeps at once, the JSON is
-// one object in the report's schema, bad flags are refused. (The 1M target is measured
-// with -c opt, see README.md: a unit test does not assert speed.)
+// //coroutine:scale: every mode runs in a child and every unit sleeps at once; the page
+// faults of each coroutine run are counted; the JSON is one object in the report's schema
+// with its warnings; bad flags are refused. (The 1M figures are measured with -c opt, see
+// README.md: a unit test does not assert speed.)
 #include <string>
 
 #include "coroutine/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace {
 
@@ -14,28 +16,42 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 TEST(ScaleLessonTest, Table) {
-  lesson::ProgramResult r = RunLesson(
-      "scale", {"--coroutines=2000", "--threads=20", "--sleep_ms=10", "--repeats=1"});
+  lesson::ProgramResult r =
+      RunLesson("scale", {"--coroutines=2000", "--threads=20", "--sleep=10ms", "--repeats=1"});
   ASSERT_EQ(r.exit_code, 0) << r.stdout_text << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
-  EXPECT_THAT(r.stdout_text, ContainsRegex("coroutines +2000 +[0-9.]+ +[0-9.]+ +[0-9]+ +2000\n"));
-  EXPECT_THAT(r.stdout_text, ContainsRegex("threads +20 +[0-9.]+ +[0-9.]+ +[0-9]+ +20\n"));
+  // mode, count, wall, peak RSS, bytes each, asleep at once, page faults, kernel CPU.
+  const std::string number = " +[0-9.]+";
+  EXPECT_THAT(r.stdout_text,
+              ContainsRegex("coroutines +2000" + number + number + number + " +2000 +[0-9]+ +[0-9.]+\n"));
+  EXPECT_THAT(r.stdout_text, ContainsRegex("coroutines, 4 KB pages +2000" + number + number +
+                                           number + " +2000 +[0-9]+ +[0-9.]+\n"));
+  EXPECT_THAT(r.stdout_text,
+              ContainsRegex("threads +20" + number + number + number + " +20 +[0-9]+ +[0-9.]+\n"));
   EXPECT_THAT(r.stdout_text, ContainsRegex("a coroutine frame here is [0-9]+ bytes"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("Every unit really slept at the same time"));
 }
 
 TEST(ScaleLessonTest, Json) {
   lesson::ProgramResult r = RunLesson(
-      "scale", {"--coroutines=1000", "--threads=10", "--sleep_ms=5", "--repeats=2", "--json"});
+      "scale", {"--coroutines=1000", "--threads=10", "--sleep=5ms", "--repeats=2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   const std::string& out = r.stdout_text;
-  EXPECT_EQ(out.front(), '{');
   EXPECT_EQ(out.find('\n'), out.size() - 1);  // exactly one line
-  EXPECT_THAT(out, HasSubstr("\"experiment\": \"scale\""));
-  EXPECT_THAT(out, HasSubstr("\"mode\": \"coroutines\", \"workers\": 1000, \"seconds\": "));
-  EXPECT_THAT(out, HasSubstr("\"mode\": \"threads\", \"workers\": 10, \"seconds\": "));
-  EXPECT_THAT(out, HasSubstr("\"speedup\": null"));
-  EXPECT_THAT(out, ContainsRegex("\"bytes_per_worker\": [0-9.e+]+, \"max_asleep_at_once\": 1000"));
-  EXPECT_THAT(out, ContainsRegex("\"frame_bytes\": [0-9]+"));
+  nlohmann::json j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["experiment"], "scale");
+  ASSERT_EQ(j["results"].size(), 2u);
+  const nlohmann::json& coroutines = j["results"][0];
+  EXPECT_EQ(coroutines["mode"], "coroutines");
+  EXPECT_EQ(coroutines["workers"], 1000);
+  EXPECT_EQ(coroutines["max_asleep_at_once"], 1000);
+  EXPECT_TRUE(coroutines["speedup"].is_null());
+  EXPECT_GT(coroutines["frame_bytes"].get<int>(), 0);
+  EXPECT_GE(coroutines["page_faults"].get<int>(), 0);
+  EXPECT_GE(coroutines["small_pages_page_faults"].get<int>(), 0);
+  EXPECT_EQ(j["results"][1]["mode"], "threads");
+  EXPECT_EQ(j["results"][1]["max_asleep_at_once"], 10);
+  EXPECT_TRUE(j["warnings"].is_array());
 }
 
 TEST(ScaleLessonTest, RejectsBadFlags) {
@@ -46,6 +62,9 @@ TEST(ScaleLessonTest, RejectsBadFlags) {
   r = RunLesson("scale", {"--coroutines=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "scale: --coroutines=0 is out of range; allowed: 1 to 10000000\n");
+  r = RunLesson("scale", {"--sleep=100"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.stderr_text, HasSubstr("--sleep"));
 }
 
 }  // namespace
