@@ -138,6 +138,15 @@ int main(int argc, char** argv) {
   const absl::Duration io_flag = absl::GetFlag(FLAGS_io);
   const Duration io = absl::ToChronoNanoseconds(io_flag);
   const int expected = workers * increments;
+  // Part 3 runs every read-await-write one after another: bound its waiting.
+  if (io * expected > std::chrono::seconds(60)) {
+    lesson::RejectFlag("increments", std::to_string(increments),
+                       lesson::Format("with --workers=%d and --io=%s, part 3 would wait %s, one "
+                                      "section after another; keep workers x increments x io "
+                                      "under 60s",
+                                      workers, absl::FormatDuration(io_flag),
+                                      absl::FormatDuration(io_flag * expected)));
+  }
 
   lesson::Title("协程属性：不需要锁？", "Do coroutines need no lock? A race on one thread");
   lesson::Print("%d coroutines each add 1 to a shared counter %d times, on thread %d", workers,

@@ -45,6 +45,9 @@ TEST(AsyncRaceLessonTest, OneWorkerLosesNothing) {
 TEST(AsyncRaceLessonTest, RejectsBadFlag) {
   ExpectRejected("async_race", "--io=101ms");
   ExpectRejected("async_race", "--workers=0");
+  // Part 3 would wait 1000 x 100000 x 1ms, one section after another.
+  lesson::testing::ExpectRejected("coroutine/async_race",
+                                  {"--workers=1000", "--increments=100000"}, "--increments");
 }
 
 }  // namespace

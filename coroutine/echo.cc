@@ -131,6 +131,14 @@ int main(int argc, char** argv) {
   const int messages = absl::GetFlag(FLAGS_messages);
   const absl::Duration pause_flag = absl::GetFlag(FLAGS_pause);
   const Duration pause = absl::ToChronoNanoseconds(pause_flag);
+  // Each client pauses between its messages: bound how long one client takes.
+  if (pause_flag * messages > absl::Seconds(60)) {
+    lesson::RejectFlag("messages", std::to_string(messages),
+                       lesson::Format("with --pause=%s, each client would take %s; keep messages "
+                                      "x pause under 60s",
+                                      absl::FormatDuration(pause_flag),
+                                      absl::FormatDuration(pause_flag * messages)));
+  }
 
   // Each client needs two descriptors (its socket and the server's); refuse up front
   // rather than fail half-way.

@@ -31,6 +31,8 @@ TEST(EchoLessonTest, RejectsBadFlags) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "echo: --clients=0 is out of range; allowed: 1 to 1000\n");
   ExpectRejected("echo", "--pause=2s");
+  lesson::testing::ExpectRejected("coroutine/echo", {"--messages=1000", "--pause=1s"},
+                                  "--messages");
 }
 
 }  // namespace

@@ -99,6 +99,15 @@ int main(int argc, char** argv) {
   const absl::Duration sleep_flag = absl::GetFlag(FLAGS_sleep);
   const auto sleep = absl::ToChronoNanoseconds(sleep_flag);
   const double sleep_s = absl::ToDoubleSeconds(sleep_flag);
+  // One after another, the sleeps add up: bound them.
+  if (absl::GetFlag(FLAGS_sequential) && sleep_flag * count > absl::Seconds(60)) {
+    lesson::RejectFlag("coroutines", std::to_string(count),
+                       lesson::Format("with --sleep=%s, awaiting them one after another would "
+                                      "take %s; keep coroutines x sleep under 60s, or add "
+                                      "--nosequential",
+                                      absl::FormatDuration(sleep_flag),
+                                      absl::FormatDuration(sleep_flag * count)));
+  }
 
   lesson::Title("多协程程序", "Several coroutines on one thread");
   lesson::Print("threading.current_thread() here is %s: its ident is pthread_self(); the "

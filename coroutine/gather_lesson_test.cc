@@ -109,6 +109,9 @@ TEST(GatherLessonTest, RejectsBadFlags) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "gather: --coroutines=0 is out of range; allowed: 1 to 1000\n");
   ExpectRejected("gather", "--sleep=6s");
+  // 1000 sleeps of 5s one after another would take over an hour; --nosequential is fine.
+  lesson::testing::ExpectRejected("coroutine/gather", {"--coroutines=1000", "--sleep=5s"},
+                                  "--coroutines");
 }
 
 }  // namespace
