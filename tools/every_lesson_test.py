@@ -51,6 +51,17 @@ INTERRUPT_BOUND_S = 10.0
 # When the interrupt is sent: mid-run for most lessons (the quick ones may already have
 # finished, which is fine: they must still leave nothing behind).
 INTERRUPT_AFTER_S = 0.3
+# Lessons run side by side (each under its own subreaper, lesson_runner.run_isolated):
+# many of them mostly sleep, and two test shards already share the machine's cores.
+DEFAULT_RUNS_AT_ONCE = 2
+# About how long each lesson takes at default flags (unoptimised, seconds), to deal the
+# lessons into shards of equal length; a lesson not named takes about a second.
+COST_S = {
+    "//efficiency:tbb": 10, "//efficiency:gil": 8, "//efficiency:processes_and_coroutines": 6,
+    "//efficiency:cpu_bound": 5, "//efficiency:costs": 4, "//efficiency:io_bound": 2,
+    "//efficiency:mpi": 6, "//coroutine:run": 5, "//coroutine:tasks": 4,
+    "//coroutine:gather": 4, "//coroutine:scale": 4, "//thread:cores": 4, "//thread:barrier": 2,
+}
 
 
 # Flags whose every value of their type is meaningful data, not a setting: passing -1 or a
@@ -138,34 +149,48 @@ def zero_value(default):
 
 class DefaultRuns:
     """The two runs of a lesson at default flags, made once and shared by the checks:
-    Chinese with a trace, and English."""
+    Chinese with a trace, and English. None when the lesson is not run to the end here
+    (see DEFAULT_RUN_UNDER_TSAN)."""
 
-    def __init__(self, lesson, bound, directory):
+    def __init__(self, lesson, directory):
         self.lesson = lesson
         self.flags = full_run_flags(lesson)
         self.trace_path = os.path.join(directory, lesson.package + "_" + lesson.name + ".json")
         self.zh = self.en = None
+
+    def requests(self, bound):
         if self.flags is None:
-            return
-        binary = lesson_runner.binary(lesson)
-        self.zh = lesson_runner.run([binary, *self.flags, "--lang=zh",
-                                     f"--trace={self.trace_path}"], timeout=bound * 3)
-        self.en = lesson_runner.run([binary, *self.flags, "--lang=en"], timeout=bound * 3)
+            return []
+        binary = lesson_runner.binary(self.lesson)
+        return [([binary, *self.flags, "--lang=zh", f"--trace={self.trace_path}"], bound * 3, None),
+                ([binary, *self.flags, "--lang=en"], bound * 3, None)]
 
 
 class EveryLessonTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         lesson_runner.become_subreaper()
-        cls.lessons = lesson_runner.my_shard(lesson_runner.lessons())
+        cls.lessons = lesson_runner.my_shard(lesson_runner.lessons(),
+                                             lambda lesson: COST_S.get(lesson.target, 1.0))
         cls.bound = DEFAULT_RUN_BOUND_S * lesson_runner.sanitizer_slowdown()
         cls.directory = tempfile.mkdtemp(prefix="every_lesson_", dir=os.environ.get("TEST_TMPDIR"))
         cls.catalog = output_language.Catalog.load(lesson_runner.catalog_path())
-        cls.runs = {}
+        cls.runs = None
 
     def default_runs(self, lesson):
-        if lesson.target not in self.runs:
-            self.runs[lesson.target] = DefaultRuns(lesson, self.bound, self.directory)
+        """The lesson's DefaultRuns. The first call makes those of every lesson of this
+        shard, DEFAULT_RUNS_AT_ONCE at a time."""
+        if self.runs is None:
+            runs = {lesson.target: DefaultRuns(lesson, self.directory) for lesson in self.lessons}
+            requests = [(r, request) for r in runs.values() for request in r.requests(self.bound)]
+            results = lesson_runner.run_many([request for _, request in requests],
+                                             DEFAULT_RUNS_AT_ONCE)
+            for (r, request), result in zip(requests, results):
+                if "--lang=zh" in request[0]:
+                    r.zh = result
+                else:
+                    r.en = result
+            type(self).runs = runs
         return self.runs[lesson.target]
 
     def assert_clean(self, lesson, result, what):
@@ -250,17 +275,19 @@ class EveryLessonTest(unittest.TestCase):
     def test_interrupt_leaves_nothing_behind(self):
         cases = [("Ctrl-C", signal.SIGINT, True), ("kill -INT", signal.SIGINT, False),
                  ("kill -TERM", signal.SIGTERM, False)]
-        for lesson in self.lessons:
-            for name, sig, group in cases:
-                with self.subTest(f"{lesson.target} {name}"):
-                    result = lesson_runner.run(
-                        [lesson_runner.binary(lesson)], timeout=self.bound * 3,
-                        interrupt=runner.Interrupt(INTERRUPT_AFTER_S, sig, group))
-                    self.assert_clean(lesson, result, name)
-                    if result.signalled_at is not None:
-                        took = result.seconds - result.signalled_at
-                        self.assertLess(took, INTERRUPT_BOUND_S * lesson_runner.sanitizer_slowdown(),
-                                        f"{lesson.target} took {took:.1f} s to end after {name}")
+        runs = [(lesson, name) for lesson in self.lessons for name, _, _ in cases]
+        results = lesson_runner.run_many(
+            [([lesson_runner.binary(lesson)], self.bound * 3,
+              runner.Interrupt(INTERRUPT_AFTER_S, sig, group))
+             for lesson in self.lessons for _, sig, group in cases], DEFAULT_RUNS_AT_ONCE)
+        for (lesson, name), result in zip(runs, results):
+            with self.subTest(f"{lesson.target} {name}"):
+                self.assertEqual(result.start_error, "", result.start_error)
+                self.assert_clean(lesson, result, name)
+                if result.signalled_at is not None:
+                    took = result.seconds - result.signalled_at
+                    self.assertLess(took, INTERRUPT_BOUND_S * lesson_runner.sanitizer_slowdown(),
+                                    f"{lesson.target} took {took:.1f} s to end after {name}")
 
     def test_report_passes_only_flags_the_experiments_have(self):
         # The report keeps the flags it passes with each experiment

@@ -8,9 +8,12 @@ process group or session it moved to.
 """
 
 import ctypes
+import dataclasses
+import json
 import os
 import sys
 import unittest
+from concurrent import futures
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -45,14 +48,22 @@ def catalog_path():
                         "concurrency_lessons.mo")
 
 
-def my_shard(items):
-    """The items this shard of a sharded test runs (all of them when not sharded)."""
+def my_shard(items, cost=lambda item: 1.0):
+    """The items this shard of a sharded test runs (all of them when not sharded), in
+    their order. Items are dealt so that the shards' total costs come out about equal:
+    the costliest first, each to the shard with the least so far (every shard computes
+    the same deal)."""
     total = int(os.environ.get("TEST_TOTAL_SHARDS", "1"))
     index = int(os.environ.get("TEST_SHARD_INDEX", "0"))
     status_file = os.environ.get("TEST_SHARD_STATUS_FILE")
     if status_file:  # Tells Bazel this test knows how to shard.
         open(status_file, "w").close()
-    return [item for i, item in enumerate(items) if i % total == index]
+    loads, shard_of = [0.0] * total, {}
+    for i in sorted(range(len(items)), key=lambda i: (-cost(items[i]), i)):
+        shard = min(range(total), key=lambda s: (loads[s], s))
+        loads[shard] += cost(items[i])
+        shard_of[i] = shard
+    return [item for i, item in enumerate(items) if shard_of[i] == index]
 
 
 def under_tsan():
@@ -88,9 +99,44 @@ def usable_cores():
 
 def run(argv, timeout, interrupt=None, preexec=None):
     """Runs a lesson to its end (or kills it at `timeout`); a runner.Finished whose
-    `leftovers` lists what it left behind (see tools/runner.py)."""
+    `leftovers` lists what it left behind (see tools/runner.py). The caller must be a
+    subreaper (become_subreaper) and run one lesson at a time: what is re-parented to it
+    is counted as the running lesson's."""
     return runner.run(argv, timeout, interrupt=interrupt, preexec=preexec, adopted=True)
+
+
+# Runs of several lessons at once. One subreaper cannot tell whose orphan is whose, so each
+# lesson runs under a helper of its own (this file, run as a program) that makes itself the
+# subreaper of that lesson alone, and reports the Finished as JSON. Lessons that mostly
+# sleep (coroutines, timers, the kill watchdog) then wait side by side instead of in turn.
+def run_isolated(argv, timeout, interrupt=None):
+    request = {"argv": argv, "timeout": timeout,
+               "interrupt": dataclasses.asdict(interrupt) if interrupt else None}
+    helper = runner.run([sys.executable, os.path.abspath(__file__), "--isolated",
+                         json.dumps(request)], timeout + 60)
+    if helper.exit_code != 0:
+        return runner.Finished(list(argv), start_error=f"the helper failed: {helper.failure()}\n"
+                               f"{helper.stderr}")
+    return runner.Finished(**json.loads(helper.stdout))
+
+
+def run_many(requests, workers):
+    """[(argv, timeout, interrupt)] run `workers` at a time (run_isolated); the Finished
+    of each, in order."""
+    with futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda r: run_isolated(*r), requests))
+
+
+def _isolated(request):
+    become_subreaper()
+    interrupt = request["interrupt"] and runner.Interrupt(**request["interrupt"])
+    done = run(request["argv"], request["timeout"], interrupt=interrupt)
+    sys.stdout.write(json.dumps(dataclasses.asdict(done)))
 
 
 def main():
     unittest.main(verbosity=2)
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--isolated":
+    _isolated(json.loads(sys.argv[2]))
