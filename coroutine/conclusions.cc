@@ -200,6 +200,10 @@ std::vector<Text> EchoConclusions(const EchoFigures& f) {
     points.push_back(Format("The clients and sessions ran on %d threads: that is a bug in this "
                             "lesson, please report it.",
                             f.threads));
+  } else if (f.clients == 1) {
+    points.push_back(Tr(
+        "One client, one connection: nothing here runs at the same time. Run more --clients "
+        "to see one thread keep many connections open at once."));
   } else if (f.open_most == f.clients) {
     points.push_back(Format(
         "One thread had all %d connections open at once: nobody blocked in read() or "

@@ -117,6 +117,10 @@ TEST_F(ConclusionsTest, EchoOverlapOrNot) {
   EXPECT_THAT(Strings(EchoConclusions(f)), Contains(HasSubstr("4.0 times one client's pauses")));
   f.pause_s = 0;
   EXPECT_THAT(Strings(EchoConclusions(f)), Contains(HasSubstr("With --pause=0")));
+  EXPECT_THAT(Strings(EchoConclusions({.clients = 1, .messages = 5, .pause_s = 0.02, .served = 1,
+                                       .open_most = 1, .round_trips = 5, .threads = 1,
+                                       .wall_s = 0.1})),
+              Contains(HasSubstr("One client, one connection")));
   f.open_most = 7;
   f.round_trips = 249;
   f.mismatches = 1;
