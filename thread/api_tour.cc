@@ -57,7 +57,7 @@ void Api(std::string_view python, std::string_view cpp, const lesson::Text& note
   lesson::WriteLine("");
   lesson::WriteLine(absl::StrFormat("Python  %s", python));
   lesson::WriteLine(absl::StrFormat("C++     %s", cpp));
-  if (!note.empty()) lesson::WriteLine(absl::StrFormat("        (%s)", note.str()));
+  if (!note.empty()) lesson::WriteLine(absl::StrFormat("        // %s", note.str()));
 }
 
 // The result's name in the code: kPassed, kTimedOut, kBroken.

@@ -35,6 +35,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/flags.h"
+#include "common/i18n.h"
 #include "common/lesson.h"
 #include "common/machine.h"
 #include "common/run_conditions.h"
@@ -152,7 +153,7 @@ void PrintCase(const cores::CaseFigures& run, const std::vector<std::string>& ta
                 run.wall_ms, run.cpu_ms, run.cpu_ms / run.wall_ms, run.preemptions);
   std::string done;
   for (size_t i = 0; i < run.done_at_ms.size(); ++i) {
-    done += absl::StrFormat("%s%s %.0f ms", done.empty() ? "" : ", ",
+    done += absl::StrFormat("%s%s %.0f ms", done.empty() ? "" : lesson::Chinese() ? "，" : ", ",
                             i < task_names.size() ? task_names[i] : "task", run.done_at_ms[i]);
   }
   lesson::Print("  finished: %s", done);

@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   close(tally_fds[1]);
 
   // Relay the child's lines as they come, prefixed.
+  const std::string prefix = lesson::Tr("child process").str();
   {
     trace::Span relay("relaying the child's output", trace::kIo);
     std::string pending;
@@ -143,11 +144,11 @@ int main(int argc, char** argv) {
       pending.append(buffer, static_cast<size_t>(n));
       size_t newline;
       while ((newline = pending.find('\n')) != std::string::npos) {
-        lesson::WriteLine(absl::StrFormat("  child | %s", pending.substr(0, newline)));
+        lesson::WriteLine(absl::StrFormat("  %s | %s", prefix, pending.substr(0, newline)));
         pending.erase(0, newline + 1);
       }
     }
-    if (!pending.empty()) lesson::WriteLine(absl::StrFormat("  child | %s", pending));
+    if (!pending.empty()) lesson::WriteLine(absl::StrFormat("  %s | %s", prefix, pending));
     close(output_fds[0]);
   }
   // The workers' tally: one byte per beat, one per finished worker.

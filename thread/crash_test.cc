@@ -46,8 +46,8 @@ TEST(CrashDeathTest, UncaughtExceptionInOneThreadKillsTheProcess) {
 // The lesson reports the crash from the parent: SIGABRT, and no worker finished.
 TEST(CrashTest, LessonReportsTheWholeProcessDying) {
   auto r = RunLesson("crash");
-  EXPECT_THAT(r.stdout_text, HasSubstr("child | worker-1: beat 1"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("child | crasher: dying now (abort)"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("child process | worker-1: beat 1"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("child process | crasher: dying now (abort)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("was killed by signal 6 (SIGABRT)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("; 0 finished their work"));
   EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("finished all")));

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   const auto timeout = absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_timeout));
   const int rounds = absl::GetFlag(FLAGS_rounds);
 
-  lesson::Title("线程锁 (死锁)", "Deadlock");
+  lesson::Title("线程锁（死锁）", "Deadlock");
 
   lesson::Step("1. 死锁 as the tutorial defines it: t1 takes the lock and never releases it");
   bool t2_got_it = true;

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   const long iterations = absl::GetFlag(FLAGS_iterations);
   const bool use_lock = absl::GetFlag(FLAGS_lock);
 
-  lesson::Title("线程锁 (ThreadSanitizer)", "Thread locks: the real data race");
+  lesson::Title("线程锁（ThreadSanitizer）", "Thread locks: the real data race");
   if (use_lock) {
     lesson::Print("Two threads, a plain long num guarded by a std::mutex, %d iterations each.",
                   iterations);

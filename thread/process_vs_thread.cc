@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
                   absl::StrFormat("%.1f", s.waited_ms), absl::StrFormat("%d", s.times_run),
                   absl::StrFormat("%d", LastCpu(tid))});
   };
-  row(lesson::Tr("main"), main_tid, main_used);
+  row(lesson::Tr("main thread"), main_tid, main_used);
   row(lesson::Tr("second thread"), second_tid, second_used);
   if (main_used.read && second_used.read) table.Print();
   may_exit.count_down();
