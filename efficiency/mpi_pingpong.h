@@ -13,12 +13,14 @@
 //   ThreadPingPong   two threads of this process: the message is written once into
 //                    memory both threads see, and the other thread reads it there. The
 //                    waiting side spins on an atomic flag (as MPI's shared-memory
-//                    transport polls), yielding the core after a short while so that one
-//                    usable core still works.
+//                    transport polls), yielding the core after 20 us so that one usable
+//                    core still works.
 //
 // Both check the echo: the last reply must equal, byte for byte, what was sent (the reply
 // buffer is filled with other bytes first, so a message that never came back fails).
-// `rounds` are timed after rounds / 10 (at least 1) untimed warm-up round trips.
+// `rounds` are timed after rounds / 10 (at least 1) untimed warm-up round trips; the
+// threads warm up for at least 20 ms too (a new thread starts on its creator's core, and
+// the scheduler takes a few milliseconds to move it to a free one).
 #ifndef EFFICIENCY_MPI_PINGPONG_H_
 #define EFFICIENCY_MPI_PINGPONG_H_
 
