@@ -43,7 +43,8 @@
 #include "efficiency/work.h"
 #include "process/interrupt_guard.h"
 
-ABSL_FLAG(int64_t, iterations, 100'000'000, "loop iterations per job");
+ABSL_FLAG(int64_t, iterations, 150'000'000,
+          "loop iterations per job (the same work as //efficiency:cpu_bound)");
 ABSL_FLAG(int, jobs, 2, "jobs (the tutorial's run1 and run2)");
 ABSL_FLAG(int, workers, 2, "threads / processes in the parallel modes");
 ABSL_FLAG(int, repeats, 3, "runs of each mode; the table shows the median and the spread");

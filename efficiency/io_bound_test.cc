@@ -1,4 +1,9 @@
+#include <cstdlib>
+#include <fstream>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "efficiency/experiment_testing.h"
 #include "gmock/gmock.h"
@@ -49,6 +54,42 @@ TEST(IoBoundTest, PrintsTableAndNotice) {
   EXPECT_THAT(r.stdout_text, testing::HasSubstr("per worker"));
   EXPECT_THAT(r.stdout_text, testing::HasSubstr("18.0 s"));
   EXPECT_EQ(r.leftover_processes, 0);
+}
+
+// The trace shows the waits overlapping: the coroutines' sleeps, each on its own async
+// track, overlap in time on one thread; the threads' sleeps overlap on two threads.
+TEST(IoBoundTest, TraceShowsTheWaitsOverlapping) {
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/io_trace.json";
+  lesson::ProgramResult r =
+      RunExperiment(kBinary, {"--sleep=5ms", "--repeats=1", "--trace=" + path});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  std::ifstream file(path);
+  const Json trace = Json::parse(file, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(trace.is_object() && trace.contains("traceEvents")) << path;
+  // Async sleeps: begin/end per (pid, id); thread sleeps: B/E spans named time.sleep.
+  std::map<std::pair<int, std::string>, double> begun;
+  std::map<int, std::vector<std::pair<double, double>>> async_sleeps;  // by (pid) on one tid
+  int thread_sleeps = 0;
+  for (const Json& e : trace.at("traceEvents")) {
+    const std::string ph = e.value("ph", "");
+    if (e.value("name", "") == "time.sleep" && ph == "B") ++thread_sleeps;
+    if (e.value("name", "") != "asyncio.sleep") continue;
+    const std::pair<int, std::string> key{e.at("pid").get<int>(), e.value("id", "")};
+    if (ph == "b") begun[key] = e.at("ts").get<double>();
+    if (ph == "e" && begun.count(key)) {
+      async_sleeps[key.first].push_back({begun[key], e.at("ts").get<double>()});
+    }
+  }
+  EXPECT_GT(thread_sleeps, 0);
+  bool overlap = false;
+  for (const auto& [pid, sleeps] : async_sleeps) {
+    for (size_t i = 0; i < sleeps.size(); ++i) {
+      for (size_t j = i + 1; j < sleeps.size(); ++j) {
+        overlap = overlap || (sleeps[i].first < sleeps[j].second && sleeps[j].first < sleeps[i].second);
+      }
+    }
+  }
+  EXPECT_TRUE(overlap) << "no two coroutine sleeps overlapped in time";
 }
 
 TEST(IoBoundTest, RejectsBadFlags) {
