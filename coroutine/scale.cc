@@ -280,14 +280,8 @@ int main(int argc, char** argv) {
   const double sleep_ms = absl::ToDoubleMilliseconds(sleep_flag);
   const bool json = lesson::JsonRequested();
   lesson::RunConditions conditions = lesson::RunConditions::Observe();
-  // The coroutines run on one thread, so fewer cores do not matter; a busy
-  // machine and an unoptimised build do (both slow the wall times down).
-  if (!conditions.machine().optimised) {
-    conditions.Add({"unoptimised_build",
-                    lesson::Tr("This build is not optimised: the times measure debug code, not the "
-                               "library. Run with -c opt for figures worth comparing."),
-                    {}});
-  }
+  // The coroutines run on one thread, so fewer cores do not matter; a busy machine does
+  // (RunConditions warns of an unoptimised build by itself).
   if (conditions.machine().busy_cores_before >= lesson::RunConditions::kBusyThreshold) {
     conditions.Add({"busy_machine",
                     lesson::Format("Other work was using %.2f core(s) before the run: the wall "
