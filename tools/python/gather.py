@@ -97,8 +97,10 @@ def main():
         extra = {"peak_rss_bytes": run["peak_rss_bytes"],
                  "bytes_per_worker": (run["peak_rss_bytes"] - baseline["peak_rss_bytes"]) / tasks}
         results.append(measure.row(mode, tasks, [run["seconds"]], None, **extra))
-    measure.emit("scale", f"{args.coroutines:,} coroutines vs {args.threads:,} threads, each "
-                 f"waiting {args.sleep:g} s at once", results, args.json,
+    work = measure._("%(coroutines)s coroutines vs %(threads)s threads, each waiting %(sleep)g s "
+                     "at once") % {"coroutines": f"{args.coroutines:,}",
+                                   "threads": f"{args.threads:,}", "sleep": args.sleep}
+    measure.emit("scale", work, results, args.json,
                  "Notice: both finish in about one wait; compare the memory each task needed.")
     if not args.json:
         for r in results:

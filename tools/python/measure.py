@@ -8,11 +8,20 @@ print a readable table, or with --json exactly one JSON object in the experiment
 """
 
 import argparse
+import gettext
 import json
+import os
 import platform
 import statistics
 import sys
 import time
+
+# The one sentence the report shows from these programs (their JSON "work") is in the
+# reader's language: the report exports LANGUAGE, and the project's catalog is in the
+# report's runfiles beside this folder (po/locale). Without it, English.
+_LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       "po", "locale")
+_ = gettext.translation("concurrency_lessons", _LOCALE, fallback=True).gettext
 
 
 class Flags(argparse.ArgumentParser):

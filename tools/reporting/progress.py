@@ -56,7 +56,8 @@ class Progress:
 
     def finish(self, result):
         """The step ended; `result` is "ok, 3.1 s" or "FAILED: why"."""
+        line = _("%(step)s: %(result)s") % {"step": self.what, "result": result}
         if self.live:
-            self._write(f"\r\033[K{self.program}: {self.what}: {result}\n")
+            self._write(f"\r\033[K{self.program}: {line}\n")
         else:
-            self._write(f"{self.program}: {self.what}: {result}\n")
+            self._write(f"{self.program}: {line}\n")

@@ -103,7 +103,8 @@ def script(timeline, title, png_name, width=WIDTH):
     if steps:
         tics.insert(0, (_("steps"), -1))
     legend = len(timeline.states) + bool(marks) + bool(arrows)
-    height = 120 + ROW_PIXELS * (len(rows) - top) + 40 * ((legend + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS)
+    legend_rows = (legend + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
+    height = 130 + ROW_PIXELS * (len(rows) - top) + 20 * legend_rows
     lines = [
         gnuplot.terminal_line(width, height),
         f"set output {gnuplot.quote(png_name)}",
@@ -119,7 +120,7 @@ def script(timeline, title, png_name, width=WIDTH):
         "set style fill solid 1.0 noborder",
         f"set lmargin {LEFT_MARGIN}",
         "set rmargin 3",
-        f"set bmargin {5 + 2 * ((legend + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS)}",
+        f"set bmargin {5 + legend_rows}",
     ]
     for start in timeline.process_starts[1:] + ([0] if steps else []):
         lines.append(f"set arrow from graph 0, first {start - 0.5} to graph 1, first {start - 0.5} "
