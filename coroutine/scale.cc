@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
   table.AddRow({lesson::Tr("idle child").str(), "-", "-", absl::StrFormat("%.1f", baseline / 1e6),
                 "-", "-", "-", "-"});
   const lesson::Text names[] = {lesson::Tr("coroutines"), lesson::Tr("coroutines, 4 KB pages"),
-                                lesson::Tr("threads")};
+                                lesson::Tr("threads (std::jthread)")};
   int i = 0;
   for (const Row* row : {&huge, &small, &with_threads}) {
     table.AddRow({names[i++].str(), absl::StrFormat("%d", row->units),

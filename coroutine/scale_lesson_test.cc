@@ -27,7 +27,7 @@ TEST(ScaleLessonTest, Table) {
   EXPECT_THAT(r.stdout_text, ContainsRegex("coroutines, 4 KB pages +2000" + number + number +
                                            number + " +2000 +[0-9]+ +[0-9.]+\n"));
   EXPECT_THAT(r.stdout_text,
-              ContainsRegex("threads +20" + number + number + number + " +20 +[0-9]+ +[0-9.]+\n"));
+              ContainsRegex("threads \\(std::jthread\\) +20" + number + number + number + " +20 +[0-9]+ +[0-9.]+\n"));
   EXPECT_THAT(r.stdout_text, ContainsRegex("a coroutine frame here is [0-9]+ bytes"));
   EXPECT_THAT(r.stdout_text, HasSubstr("Every unit really slept at the same time"));
 }

@@ -210,6 +210,13 @@ void EventLoop::Finish(PromiseBase& task) {
 }
 
 void EventLoop::NotifyWaiters(PromiseBase& task) {
+  // In a trace, telling the waiters is a span of its own on the loop's thread, the
+  // start of the arrows to the tasks it wakes.
+  std::optional<trace::Span> span;
+  if (internal::TaskInfo* info = tracing_ && task.waiters_ != nullptr ? Traced(task) : nullptr) {
+    span.emplace(info->name + ": ended, its waiters are told", trace::kRun);
+  }
+  notifying_ = &task;
   // Each waiter is taken off the list before it is told, so that it may unregister
   // others or wake tasks while the list is walked.
   while (internal::WaitNode* node = task.waiters_) {
@@ -217,14 +224,30 @@ void EventLoop::NotifyWaiters(PromiseBase& task) {
     node->next = nullptr;
     node->waiter->OnTaskDone(task);
   }
+  notifying_ = nullptr;
+  span.reset();
   task.Release();  // the loop's reference; may free the frame
 }
 
 void EventLoop::RunNow(PromiseBase& task) {
   if (closing_ || closed_) return;
   if (task.state_ != State::kSleeping && task.state_ != State::kWaiting) return;
-  if (tracing_) TraceWaitEnd(task);
+  if (tracing_) {
+    TraceWaitEnd(task);
+    TraceWakeArrow(task);
+  }
+  PromiseBase* notifying = std::exchange(notifying_, nullptr);
   Step(task);
+  notifying_ = notifying;
+}
+
+void EventLoop::TraceWakeArrow(PromiseBase& wakee) {
+  PromiseBase* waker = current_ != nullptr ? current_ : notifying_;
+  internal::TaskInfo* to = Traced(wakee);
+  internal::TaskInfo* from = waker != nullptr ? Traced(*waker) : nullptr;
+  if (to == nullptr || from == nullptr || to->flow_in != 0) return;
+  to->flow_in = trace::NewId();
+  trace::FlowOut("wakes", to->flow_in);
 }
 
 void EventLoop::Suspend(std::coroutine_handle<> at, internal::Awaited* on) {
@@ -270,12 +293,7 @@ void EventLoop::Wake(PromiseBase& task) {
   ready_.push_back(&task);
   if (tracing_) {
     TraceWaitEnd(task);
-    internal::TaskInfo* wakee = Traced(task);
-    internal::TaskInfo* waker = current_ != nullptr ? Traced(*current_) : nullptr;
-    if (wakee != nullptr && waker != nullptr && wakee->flow_in == 0) {
-      wakee->flow_in = trace::NewId();
-      trace::FlowOut("wakes", wakee->flow_in);
-    }
+    TraceWakeArrow(task);
   }
 }
 

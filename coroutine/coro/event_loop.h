@@ -235,6 +235,8 @@ class EventLoop {
   // Traces (common/trace.h), recorded only when the run is traced.
   void TraceWaitBegin(internal::PromiseBase& task, std::string what, const char* state);
   void TraceWaitEnd(internal::PromiseBase& task);
+  // An arrow from the task that wakes `wakee` (running, or telling its waiters it ended).
+  void TraceWakeArrow(internal::PromiseBase& wakee);
 
   Clock& clock_;
   const std::thread::id owner_;
@@ -246,6 +248,7 @@ class EventLoop {
   std::uint64_t tasks_created_ = 0;  // names traced tasks Task-1, Task-2, ... as asyncio
 
   internal::PromiseBase* current_ = nullptr;      // the task being resumed
+  internal::PromiseBase* notifying_ = nullptr;    // the ended task whose waiters are told
   std::deque<internal::PromiseBase*> ready_;      // tasks to resume (or, if finished,
                                                   // whose waiters to tell), in order
   TimerQueue<internal::PromiseBase*> timers_;     // sleeping tasks (each holds a reference)

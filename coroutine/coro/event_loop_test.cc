@@ -356,3 +356,62 @@ TEST(EventLoopTest, OneReaderPerFd) {
 }
 
 }  // namespace
+
+namespace {
+
+Task<void> Fails() {
+  throw std::runtime_error("lost");
+  co_return;
+}
+
+// A failed task nobody reads warns once, on standard error, naming the exception; an
+// unnamed task is described as such.
+TEST(EventLoopTest, UnretrievedFailureOfAnUnnamedTaskIsReported) {
+  VirtualClock clock;
+  ::testing::internal::CaptureStderr();
+  {
+    EventLoop loop(clock);
+    (void)loop.CreateTask(Fails());
+    loop.RunUntilComplete(SleepFor(1s));
+  }
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              HasSubstr("Task exception was never retrieved: a task raised std::runtime_error: lost"));
+}
+
+// A failure that was read (Result) is not reported.
+TEST(EventLoopTest, RetrievedFailureIsNotReported) {
+  VirtualClock clock;
+  ::testing::internal::CaptureStderr();
+  {
+    EventLoop loop(clock);
+    Future<void> f = loop.CreateTask(Fails());
+    EXPECT_THROW(loop.RunUntilComplete(f), std::runtime_error);
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
+Task<void> FailsWhenCancelled() {
+  try {
+    co_await Sleep(1h);
+  } catch (const coro::CancelledError&) {
+  }
+  throw std::runtime_error("broke while cleaning up");
+}
+
+Task<void> LeavesAFailingTask() {
+  (void)coro::CreateTask(FailsWhenCancelled());
+  co_await Sleep(1s);
+}
+
+// Run's shutdown reports a task that ended with another exception than CancelledError.
+TEST(EventLoopTest, RunReportsAFailureDuringShutdown) {
+  VirtualClock clock;
+  ::testing::internal::CaptureStderr();
+  coro::Run(LeavesAFailingTask(), clock);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(err, HasSubstr("unhandled exception during coro::Run() shutdown: broke while "
+                             "cleaning up"));
+  EXPECT_THAT(err, ::testing::Not(HasSubstr("never retrieved")));
+}
+
+}  // namespace

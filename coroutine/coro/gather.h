@@ -97,28 +97,31 @@ class WhenAwaiter final : public Waiter, public Awaited {
   WhenAwaiter& operator=(const WhenAwaiter&) = delete;
   ~WhenAwaiter() { Unregister(); }
 
+  // One pass over the tasks (a million of them are a million cache misses): count the
+  // finished ones and register with the others at once; if that already satisfies the
+  // condition, take the registrations back and do not suspend.
   bool await_ready() {
-    for (const Future<T>& f : futures_) {
-      if (!f.done()) {
+    nodes_.resize(futures_.size());
+    for (std::size_t i = 0; i < futures_.size(); ++i) {
+      PromiseBase& task = futures_[i].promise();
+      if (!task.done()) {
         ++unfinished_;
+        nodes_[i].waiter = this;
+        task.AddWaiter(nodes_[i]);
         continue;
       }
-      if (mark_retrieved_) f.promise().MarkRetrieved();
-      if (first_failure_ == nullptr && f.promise().exception()) first_failure_ = &f.promise();
+      if (mark_retrieved_) task.MarkRetrieved();
+      if (first_failure_ == nullptr && task.exception()) first_failure_ = &task;
     }
+    registered_ = true;
     finished_any_ = unfinished_ < futures_.size();
-    return Satisfied();
+    if (!Satisfied()) return false;
+    Unregister();
+    return true;
   }
   void await_suspend(std::coroutine_handle<> at) {
     EventLoop& loop = RunningLoop("coro::Gather/Wait");
     waiting_ = &loop.current_task();
-    nodes_.resize(futures_.size());
-    for (std::size_t i = 0; i < futures_.size(); ++i) {
-      if (futures_[i].done()) continue;
-      nodes_[i].waiter = this;
-      futures_[i].promise().AddWaiter(nodes_[i]);
-    }
-    registered_ = true;
     loop.Suspend(at, this);
   }
   PromiseBase* await_resume() {
