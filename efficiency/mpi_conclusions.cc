@@ -262,7 +262,15 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
         MegabytesPerSecond(pipe_large->BytesPerSecond()),
         MegabytesPerSecond(threads_large->BytesPerSecond())));
     const double ratio = pipe_small->OneWaySeconds() / threads_small->OneWaySeconds();
-    if (Affects(conditions, "fewer_cores", "pingpong")) {
+    const double busy = conditions.machine().busy_cores_before;
+    const bool quiet = busy < lesson::RunConditions::kBusyThreshold;
+    if (!quiet && !Affects(conditions, "fewer_cores", "pingpong")) {
+      c.notice.push_back(lesson::Format(
+          "Other work was using %.2f core(s) before the run, so these times include waiting "
+          "for a core, and comparing them says little: run it again when `uptime` shows a "
+          "quiet machine.",
+          busy));
+    } else if (Affects(conditions, "fewer_cores", "pingpong")) {
       c.notice.push_back(lesson::Tr(
           "With one usable core these times mostly measure the scheduler switching between the "
           "two ends, not the messages: run it on two or more cores to see what sending costs."));
@@ -284,9 +292,9 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
     const size_t comma = mpi_small->hosts.find(',');
     const bool one_machine = comma == std::string::npos ||
                              mpi_small->hosts.substr(0, comma) == mpi_small->hosts.substr(comma + 1);
-    if (one_machine && !Affects(conditions, "fewer_cores", "pingpong")) {
+    if (one_machine && quiet && !Affects(conditions, "fewer_cores", "pingpong")) {
       const double mpi_vs_threads = mpi_small->OneWaySeconds() / threads_small->OneWaySeconds();
-      if (mpi_vs_threads <= 1.5) {
+      if (mpi_vs_threads <= 1.1) {
         c.notice.push_back(lesson::Format(
             "Yet MPI between two ranks on this machine was as fast as the threads or faster "
             "(%s µs against %s µs): Open MPI maps shared memory into both ranks and polls it, "
