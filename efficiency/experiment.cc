@@ -14,7 +14,13 @@ Experiment::Experiment(std::string name, lesson::Text work)
       results_(std::move(name), std::move(work)) {}
 
 void Experiment::Title(std::string_view chinese, std::string_view english) const {
-  if (!json_) lesson::Title(chinese, english);
+  if (json_) return;
+  lesson::Title(chinese, english);
+  // Said at once as well as at the end: an unoptimised run takes longer, and a reader
+  // should not wait for its figures before learning that they will not mean much.
+  for (const lesson::Warning& w : conditions_.warnings()) {
+    if (w.code == "unoptimised_build") lesson::Print("Warning: %s", w.message.str());
+  }
 }
 
 void Experiment::Show(const lesson::Text& line) const {

@@ -47,7 +47,8 @@ class Experiment {
   const Results& results() const { return results_; }
   lesson::RunConditions& conditions() { return conditions_; }
 
-  // The lesson printers (common/lesson.h), silent under --json.
+  // The lesson printers (common/lesson.h), silent under --json. Title also says at once
+  // when the build is unoptimised (the warning is repeated at the end).
   void Title(std::string_view chinese, std::string_view english) const;
   template <typename... Args>
   void Step(lesson::FormatString<Args...> format, const Args&... args) const {
