@@ -6,7 +6,8 @@ one with --lang=en the English one, so the language and trace checks add one run
 lesson, not one per check:
 
   * Bounded: at default flags it exits 0 within a bound (seconds, scaled under a
-    sanitizer, which slows a program down several times), in both languages.
+    sanitizer, which slows a program down several times), in both languages (the
+    English run with one repeat for the experiments: see quick_flags).
   * Nothing left behind: no child process and no zombie outlives the lesson (the test is
     a child subreaper: see lesson_runner.py).
   * Chinese: with --lang=zh the "what to notice" section (要点：) is Chinese and no line of
@@ -32,6 +33,7 @@ import re
 import signal
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -72,6 +74,12 @@ DATA_FLAGS = {
     ("//thread:args", "b"): "string",
     ("//thread:args", "c"): "int",
 }
+# Flags that exist for the lesson's own tests, to make a part of it fail on purpose (their
+# --help says "tests: ... (internal)"): -1 is their "off" and any other value a failure to
+# stage, so only malformed values are refused. (target, flag).
+FAULT_FLAGS = {
+    ("//efficiency:mpi", "fail_rank"),
+}
 # Flags every lesson has that the bad-value checks leave alone: --lang has its own check
 # below, and --trace takes any path.
 COMMON_FLAGS = {"lang", "trace"}
@@ -109,6 +117,17 @@ PHENOMENA = {
     "//thread:lock": (properties.threads_run_at_once,
                       "the two threads run at the same time on two cores", one_core_reason),
 }
+
+
+def quick_flags(lesson):
+    """One repeat instead of several, for the experiments (the flags the report's --quick
+    passes: tools/reporting/experiments.py), and nothing for the other lessons. The English
+    run and the runs with a flag at zero use them: they check words and endings, not
+    figures, and the experiments are the slowest lessons by far. The Chinese run, which
+    is also the bound and the trace, stays at the default flags."""
+    quick = {e.cpp.target: list(e.cpp.quick_args) for e in experiments.EXPERIMENTS}
+    quick["//efficiency:mpi"] = ["--repeats=1"]
+    return quick.get(lesson.target, [])
 
 
 def full_run_flags(lesson):
@@ -163,7 +182,7 @@ class DefaultRuns:
             return []
         binary = lesson_runner.binary(self.lesson)
         return [([binary, *self.flags, "--lang=zh", f"--trace={self.trace_path}"], bound * 3, None),
-                ([binary, *self.flags, "--lang=en"], bound * 3, None)]
+                ([binary, *self.flags, *quick_flags(self.lesson), "--lang=en"], bound * 3, None)]
 
 
 class EveryLessonTest(unittest.TestCase):
@@ -176,6 +195,14 @@ class EveryLessonTest(unittest.TestCase):
         cls.directory = tempfile.mkdtemp(prefix="every_lesson_", dir=os.environ.get("TEST_TMPDIR"))
         cls.catalog = output_language.Catalog.load(lesson_runner.catalog_path())
         cls.runs = None
+
+    def setUp(self):
+        self.started = time.monotonic()
+
+    def tearDown(self):
+        # How long each check took on this shard: what to look at when the test is slow.
+        sys.stderr.write(f"{self.id().rsplit('.', 1)[-1]}: {time.monotonic() - self.started:.1f} s "
+                         f"for {len(self.lessons)} lessons\n")
 
     def default_runs(self, lesson):
         """The lesson's DefaultRuns. The first call makes those of every lesson of this
@@ -225,8 +252,8 @@ class EveryLessonTest(unittest.TestCase):
             if result is None or result.exit_code != 0:
                 continue  # test_default_run_is_bounded_and_clean says why
             with self.subTest(lesson.target):
-                lines = (result.stdout + result.stderr).splitlines()
-                problems = output_language.chinese_problems(lines, self.catalog)
+                problems = output_language.chinese_problems(result.stdout.splitlines(),
+                                                            self.catalog, result.stderr.splitlines())
                 self.assertEqual(problems, [], f"{lesson.target} --lang=zh: "
                                  + "\n  ".join(problems))
 
@@ -236,8 +263,8 @@ class EveryLessonTest(unittest.TestCase):
             if result is None or result.exit_code != 0:
                 continue
             with self.subTest(lesson.target):
-                lines = (result.stdout + result.stderr).splitlines()
-                problems = output_language.english_problems(lines, self.catalog)
+                problems = output_language.english_problems(result.stdout.splitlines(),
+                                                            self.catalog, result.stderr.splitlines())
                 self.assertEqual(problems, [], f"{lesson.target} --lang=en: "
                                  + "\n  ".join(problems))
 
@@ -341,7 +368,8 @@ class EveryLessonTest(unittest.TestCase):
                     continue
                 first = True
                 for kind, value in bad_values(default):
-                    if data_type == "int" and kind not in ("malformed", "overflowing"):
+                    if ((data_type == "int" or (lesson.target, name) in FAULT_FLAGS)
+                            and kind not in ("malformed", "overflowing")):
                         continue
                     attempts.append((kind, f"--{name}={value}", name,
                                      ("zh", "en") if first else ("zh",)))
@@ -364,11 +392,12 @@ class EveryLessonTest(unittest.TestCase):
             for name, default in flags.items():
                 zero = zero_value(default)
                 if (zero is None or (lesson.target, name) in DATA_FLAGS or run_flags is None
-                        or name in COMMON_FLAGS):
+                        or name in COMMON_FLAGS or (lesson.target, name) in FAULT_FLAGS):
                     continue
                 with self.subTest(f"{lesson.target} --{name}={zero}"):
-                    result = lesson_runner.run([binary, *run_flags, "--lang=en", f"--{name}={zero}"],
-                                               timeout=self.bound * 3)
+                    quick = [f for f in quick_flags(lesson) if not f.startswith(f"--{name}=")]
+                    result = lesson_runner.run([binary, *run_flags, *quick, "--lang=en",
+                                                f"--{name}={zero}"], timeout=self.bound * 3)
                     self.assert_clean(lesson, result, f"--{name}={zero}")
                     if result.exit_code == 2:
                         self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)

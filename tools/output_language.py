@@ -111,8 +111,10 @@ def notice_points(lines, heading):
     return points
 
 
-def chinese_problems(lines, catalog):
-    """What is not Chinese in the output of a --lang=zh run (see the module's docstring)."""
+def chinese_problems(lines, catalog, error_lines=()):
+    """What is not Chinese in the output of a --lang=zh run (see the module's docstring):
+    `lines` of standard output (where the "what to notice" section is), `error_lines` of
+    standard error."""
     problems = []
     points = notice_points(lines, NOTICE_ZH)
     if points is None:
@@ -123,7 +125,7 @@ def chinese_problems(lines, catalog):
         for point in points:
             if not text.has_cjk(point):
                 problems.append(f"a point of '{NOTICE_ZH}' is not Chinese: {point.strip()!r}")
-    for line in lines:
+    for line in [*lines, *error_lines]:
         msgid = catalog.english_msgid(line) if line.strip() else None
         if msgid is not None:
             problems.append(f"English in Chinese output: {line.strip()!r} is the msgid "
@@ -131,14 +133,15 @@ def chinese_problems(lines, catalog):
     return problems
 
 
-def english_problems(lines, catalog):
+def english_problems(lines, catalog, error_lines=()):
     """What is Chinese in the output of a --lang=en run, outside the title banner and the
-    tutorial's own lines (see the module's docstring)."""
+    tutorial's own lines (see the module's docstring): `lines` of standard output,
+    `error_lines` of standard error."""
     problems = []
     title = title_lines(lines)
     if NOTICE_EN not in [line.strip() for line in lines]:
         problems.append(f"no '{NOTICE_EN}' section")
-    for i, line in enumerate(lines):
+    for i, line in enumerate([*lines, *error_lines]):
         if i in title or not text.has_cjk(line):
             continue
         msgstr = catalog.translation(line)
