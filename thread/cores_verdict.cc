@@ -14,6 +14,9 @@ namespace {
 constexpr double kParallelCpu = 1.6;
 // Case 2's tasks "ended together" when their ends are this close, relative to case 1's.
 constexpr double kTogether = 0.25;
+// The sweep shows "stops improving at the core count" only if, there, it reached this
+// share of the ideal speed-up (the core count).
+constexpr double kClearSweep = 0.75;
 // Fewer preemptions than this in case 2 is too few to speak of time slicing.
 constexpr long kFewPreemptions = 3;
 
@@ -119,21 +122,21 @@ std::vector<lesson::Text> Conclusions(const Figures& f, const lesson::RunConditi
     } else if (cpu_per_wall >= kParallelCpu) {
       points.push_back(lesson::Format(
           "Case 3 used %.2f CPU-seconds per second of wall time, more than one core can give: "
-          "the two threads really ran at the same moment, and the work took %.2fx less time "
-          "than in case 2. Python threads cannot do this with Python code (the GIL); C++ "
+          "the two threads really ran at the same moment, and the work ran %.2fx as fast as in "
+          "case 2. Python threads cannot do this with Python code (the GIL); C++ "
           "threads can.",
           cpu_per_wall, speedup));
     } else if (busy) {
       points.push_back(lesson::Format(
           "Case 3 used only %.2f CPU-seconds per second of wall time (two free cores give "
-          "close to 2) and took %.2fx less time than case 2: other work was already using "
+          "close to 2) and ran %.2fx as fast as case 2: other work was already using "
           "%.2f core(s) before the run, so the second core was not free. This run cannot show "
           "two cores working at full speed.",
           cpu_per_wall, speedup, machine.busy_cores_before));
     } else {
       points.push_back(lesson::Format(
           "Case 3 used only %.2f CPU-seconds per second of wall time (two free cores give "
-          "close to 2) and took %.2fx less time than case 2, though the machine was idle when "
+          "close to 2) and ran %.2fx as fast as case 2, though the machine was idle when "
           "the run began: other work took the second core during the run (another program, "
           "or a virtual CPU shared with its host). Run it again.",
           cpu_per_wall, speedup));
@@ -163,32 +166,32 @@ std::vector<lesson::Text> Conclusions(const Figures& f, const lesson::RunConditi
           "The sweep stopped at %d threads, below the %d usable cores (%.2fx at %d threads): "
           "raise --max_threads to see where it levels off.",
           last, cores, SweepSpeedup(f.sweep, last - 1), last));
-    } else if (plateau == cores) {
+    } else if (plateau == cores && speedup_at_cores >= kClearSweep * cores) {
       points.push_back(lesson::Format(
           "The sweep got faster up to %d threads, the %d usable cores (%.2fx), and no faster "
           "after (every larger count within 10%%). So '线程数等于核芯数时，效率最高' holds as "
           "'stops improving there': for CPU-bound work more threads than cores gain nothing. "
           "Threads that mostly wait on I/O are another story (//efficiency:io_bound).",
           cores, cores, speedup_at_cores));
-    } else if (plateau < cores) {
-      points.push_back(busy ? lesson::Format(
-                                  "The sweep stopped improving at %d thread(s), before the %d "
-                                  "usable cores (%.2fx at %d threads): other work had the "
-                                  "remaining cores, so this run cannot show where an idle "
-                                  "machine levels off.",
-                                  plateau, cores, speedup_at_cores, at_cores)
-                            : lesson::Format(
-                                  "The sweep stopped improving at %d thread(s), before the %d "
-                                  "usable cores (%.2fx at %d threads), though the machine was "
-                                  "idle when the run began: other work took cores during the "
-                                  "sweep. Run it again.",
-                                  plateau, cores, speedup_at_cores, at_cores));
-    } else {
+    } else if (plateau > cores) {
       points.push_back(lesson::Format(
           "The sweep kept getting faster past the %d usable cores, up to %d threads: more "
           "cores cannot come from more threads, so the machine was busier when the sweep "
           "began than later. Run it again on a quieter machine.",
           cores, plateau));
+    } else {
+      points.push_back(busy ? lesson::Format(
+                                  "The sweep reached only %.2fx at %d threads, where %d usable "
+                                  "cores could give up to %dx, and stopped improving at %d "
+                                  "thread(s): other work had the remaining cores, so this run "
+                                  "cannot show where an idle machine levels off.",
+                                  speedup_at_cores, at_cores, cores, cores, plateau)
+                            : lesson::Format(
+                                  "The sweep reached only %.2fx at %d threads, where %d usable "
+                                  "cores could give up to %dx, and stopped improving at %d "
+                                  "thread(s), though the machine was idle when the run began: "
+                                  "other work took cores during the sweep. Run it again.",
+                                  speedup_at_cores, at_cores, cores, cores, plateau));
     }
   }
 

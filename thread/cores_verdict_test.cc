@@ -63,7 +63,7 @@ TEST(CoresVerdictTest, QuietTwoCores) {
   EXPECT_THAT(v, HasSubstr("took the CPU away from a running thread 100 times in 401 ms of "
                            "CPU, once every 4.0 ms"));
   EXPECT_THAT(v, HasSubstr("Case 3 used 1.99 CPU-seconds per second of wall time"));
-  EXPECT_THAT(v, HasSubstr("really ran at the same moment, and the work took 2.00x less time"));
+  EXPECT_THAT(v, HasSubstr("really ran at the same moment, and the work ran 2.00x as fast"));
   EXPECT_THAT(v, HasSubstr("faster up to 2 threads, the 2 usable cores (1.98x)"));
   EXPECT_THAT(v, Not(HasSubstr("not optimised")));
 }
@@ -99,10 +99,24 @@ TEST(CoresVerdictTest, BusyMachine) {
   EXPECT_TRUE(conditions.Has("busy_machine"));
   const std::string v = All(cores::Conclusions(f, conditions));
   EXPECT_THAT(v, HasSubstr("Case 3 used only 1.27 CPU-seconds per second"));
-  EXPECT_THAT(v, HasSubstr("took 1.22x less time than case 2: other work was already using "
+  EXPECT_THAT(v, HasSubstr("ran 1.22x as fast as case 2: other work was already using "
                            "1.10 core(s) before the run"));
-  EXPECT_THAT(v, HasSubstr("stopped improving at 1 thread(s), before the 2 usable cores"));
+  EXPECT_THAT(v, HasSubstr("The sweep reached only 1.03x at 2 threads, where 2 usable cores "
+                           "could give up to 2x, and stopped improving at 1 thread(s): other "
+                           "work had the remaining cores"));
   EXPECT_THAT(v, Not(HasSubstr("really ran at the same moment")));
+}
+
+// Busy: the sweep levels off at the core count by chance, far below the ideal speed-up;
+// that is not "efficiency is highest at threads = cores".
+TEST(CoresVerdictTest, BusySweepLevellingOffAtTheCoresProvesNothing) {
+  lesson::Machine m = QuietTwoCores();
+  m.busy_cores_before = 1.75;
+  cores::Figures f = QuietRun();
+  f.sweep = {{1, 414, 364}, {2, 368, 359}, {3, 400, 359}, {4, 420, 365}};
+  const std::string v = Verdict(f, m);
+  EXPECT_THAT(v, Not(HasSubstr("holds as 'stops improving there'")));
+  EXPECT_THAT(v, HasSubstr("The sweep reached only 1.12x at 2 threads"));
 }
 
 // Unoptimised: said, with why the ratios still stand.

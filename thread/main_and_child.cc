@@ -102,7 +102,12 @@ int main(int argc, char** argv) {
                 "active_count() instead");
 
   std::vector<lesson::Text> points;
-  if (count_before == 1 && children_counting_all == children && count_after == 1) {
+  if (count_before == 1 && children_counting_all == children && count_after == 1 &&
+      children == 1) {
+    points.push_back(lesson::Tr(
+        "The count was 1 with the main thread alone, 2 inside the child, and 1 again after, "
+        "the tutorial's 1 then 2: a thread counts while its function runs, as in Python."));
+  } else if (count_before == 1 && children_counting_all == children && count_after == 1) {
     points.push_back(lesson::Format(
         "The count was 1 with the main thread alone, %d inside each child while all %d ran, "
         "and 1 again after: a thread counts while its function runs, as in Python. The "

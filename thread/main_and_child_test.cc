@@ -28,7 +28,7 @@ TEST(MainAndChildTest, CountsOneThenTwoThenOne) {
   EXPECT_THAT(out, HasSubstr("current thread: MainThread"));
   EXPECT_THAT(out, HasSubstr("enumerate() = [MainThread ("));
   EXPECT_THAT(out, HasSubstr(", Thread-1 ("));
-  EXPECT_THAT(r.stdout_text, HasSubstr("The count was 1 with the main thread alone, 2 inside"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("The count was 1 with the main thread alone, 2 inside the child"));
 }
 
 // With three children, each counts 1 + 3 live threads, and main lists all four.
