@@ -106,10 +106,19 @@ class Environment:
         return machine_lib.busy_warning()
 
 
+def flag_name(argument):
+    return argument.split("=", 1)[0]
+
+
 def cpp_argv(experiment, binary, quick):
-    """The C++ run: its args, the quick ones in --quick, and the reader's language."""
+    """The C++ run: its args (in --quick, the quick ones instead of those of the same
+    name), and the reader's language."""
     run = experiment.cpp
-    return [binary, *run.args, *(run.quick_args if quick else ()), f"--lang={i18n.current()}"]
+    args = list(run.args)
+    if quick:
+        replaced = {flag_name(a) for a in run.quick_args}
+        args = [a for a in args if flag_name(a) not in replaced] + list(run.quick_args)
+    return [binary, *args, f"--lang={i18n.current()}"]
 
 
 def python_argv(environment, experiment, quick):

@@ -268,6 +268,13 @@ class SuccessTest(ReportTestCase):
                          ["--json", "--repeats=1", "--lang=en"])
         self.assertIn("--iterations=3000000", self.runs()[("cpu_bound", "CPython")]["argv"])
 
+    # A quick flag replaces the full run's flag of the same name, not repeats it.
+    def test_quick_replaces_flags(self):
+        self.run_report(["--only=gil", "--quick"], {"//efficiency:gil": prints("cpu_bound.cpp.json")})
+        self.assertEqual(self.runs()[("gil", "C++")]["argv"][1:],
+                         ["--json", "--repeats=1", "--iterations=20000000",
+                          "--race_iterations=2000000", "--race_runs=2", "--lang=en"])
+
     # A run's warnings are shown beside its table, and the rows they affect are marked.
     def test_warnings(self):
         status, stdout, stderr, _ = self.run_report(

@@ -31,9 +31,9 @@ BENCHMARK_JSON = "benchmark"    # Google Benchmark's --benchmark_format=json
 
 @dataclass(frozen=True)
 class CppRun:
-    """A C++ binary: run with `args`, plus `quick_args` in --quick (flags the binary
-    defines: every_lesson_test runs each experiment's --help, and the report's tests check
-    these against it), plus --lang in the reader's language."""
+    """A C++ binary: run with `args`; in --quick, `quick_args` too, each replacing the flag
+    of the same name in `args` (every_lesson_test holds both against the binary's own
+    --help); and --lang in the reader's language."""
     target: str
     args: tuple = ("--json",)
     quick_args: tuple = ("--repeats=1",)
@@ -117,9 +117,8 @@ EXPERIMENTS = (
                    quick_args=("--repeats=1", "--iterations=20000000",
                                "--race_iterations=2000000", "--race_runs=2")),
         timelines=(Timeline("gil", "//efficiency:gil",
-                            ("--repeats=1", "--iterations=5000000", "--race_iterations=200000",
-                             "--race_runs=1"),
-                            _("Each mode once, with little work: under the lock the two threads "
+                            ("--repeats=1", "--race_iterations=200000", "--race_runs=1"),
+                            _("Each mode once, with the default work: under the lock the threads "
                               "take turns (one holds it at a time); the two processes each "
                               "have their own and run side by side.")),),
     ),
