@@ -27,8 +27,8 @@ thread_local EventLoop* current_loop = nullptr;
 thread_local EventLoop* running_loop = nullptr;
 
 // A traced run records at most this many tasks per loop: a million would make a trace
-// of gigabytes that no viewer opens.
-constexpr std::uint64_t kTracedTasks = 10'000;
+// of gigabytes that no viewer opens, and writing it would be most of the run.
+constexpr std::uint64_t kTracedTasks = 1000;
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "%s\n", message.c_str());

@@ -5,8 +5,8 @@
 // one symmetric-transfer await, timers in and out of order, a generator pull. Sleepers
 // run on a VirtualClock, so the figures are CPU cost with no real sleeping.
 //
-//   bazel run -c opt //coroutine:loop_benchmark
-//   bazel run -c opt //coroutine:loop_benchmark -- --benchmark_filter=Sleepers
+//   bazel run -c opt //coroutine/coro:loop_benchmark
+//   bazel run -c opt //coroutine/coro:loop_benchmark -- --benchmark_filter=Sleepers
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
