@@ -19,9 +19,17 @@ import time
 # The one sentence the report shows from these programs (their JSON "work") is in the
 # reader's language: the report exports LANGUAGE, and the project's catalog is in the
 # report's runfiles beside this folder (po/locale). Without it, English.
-_LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                       "po", "locale")
-_ = gettext.translation("concurrency_lessons", _LOCALE, fallback=True).gettext
+# (Python imports this module from where the script's symlink points, so the runfiles are
+# found from the script's path as it was run.)
+def _locale_directory():
+    for script in (sys.argv[0], __file__):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(script))))
+        if os.path.isdir(os.path.join(root, "po", "locale")):
+            return os.path.join(root, "po", "locale")
+    return None
+
+
+_ = gettext.translation("concurrency_lessons", _locale_directory(), fallback=True).gettext
 
 
 class Flags(argparse.ArgumentParser):

@@ -13,10 +13,10 @@ from tools.reporting import schema
 DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(script, *flags):
+def run(script, *flags, language="en"):
     return subprocess.run([sys.executable, os.path.join(DIRECTORY, script), *flags],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=dict(os.environ, LANGUAGE=language))
 
 
 class ProgramsTest(unittest.TestCase):
@@ -36,6 +36,14 @@ class ProgramsTest(unittest.TestCase):
             self.assertLessEqual(r.min, r.seconds)
             self.assertLessEqual(r.seconds, r.max)
         self.assertIn("2 loops of 1,000 empty iterations", m.work)
+
+    # The one sentence the report shows, the work, is in the reader's language (the
+    # report exports LANGUAGE); the project's catalog translates it.
+    def test_work_in_chinese(self):
+        result = run("cpu_bound.py", "--iterations=1000", "--repeats=1", "--json", language="zh_CN")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        work = schema.parse(result.stdout, experiments.EXPERIMENT_JSON).work
+        self.assertEqual(work, "2 个 1,000 次的空循环，取 1 次的中位数")
 
     # run3/run4, plus asyncio coroutines; every mode really sleeps: 3 sleeps per job, so
     # even the concurrent modes take at least 3 of them.

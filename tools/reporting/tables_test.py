@@ -132,7 +132,7 @@ class OtherTablesTest(unittest.TestCase):
 
 
 class SummaryTest(unittest.TestCase):
-    # A failed or missing experiment is named with its reason, and the others are still
+    # A failed experiment is named with its reason, and the others are still
     # shown in full.
     def test_failure_does_not_hide_others(self):
         selected = [fixtures.experiment(n) for n in ("cpu_bound", "gil", "costs")]
