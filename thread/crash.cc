@@ -20,6 +20,7 @@
 //   bazel run //thread:crash -- --how=abort --crash_after=200ms
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   lesson::Stopwatch watch;
+  const pid_t parent = getpid();
   pid_t pid = fork();  // This process has one thread here, so fork is safe.
   if (pid < 0) {
     if (errno == EAGAIN) {
@@ -123,6 +125,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (pid == 0) {
+    // Die with the lesson: if it is interrupted (Ctrl-C, kill), this child must not
+    // outlive it. (The check covers a parent that ended before prctl took effect.)
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
     close(output_fds[0]);
     close(tally_fds[0]);
     dup2(output_fds[1], STDOUT_FILENO);

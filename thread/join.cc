@@ -21,6 +21,7 @@
 //   bazel run //thread:join -- --work=200ms
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,7 @@ ChildReport RunInChildProcess(Body body) {
     report.how_it_ended = lesson::Format("could not be started: pipe failed: %s", strerror(errno));
     return report;
   }
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(pipe_fds[0]);
@@ -104,6 +106,10 @@ ChildReport RunInChildProcess(Body body) {
     return report;
   }
   if (pid == 0) {
+    // Die with the lesson: if it is interrupted (Ctrl-C, kill), this child must not
+    // outlive it. (The check covers a parent that ended before prctl took effect.)
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
     trace::NameProcess("child process");
     close(pipe_fds[0]);
     dup2(pipe_fds[1], STDOUT_FILENO);
