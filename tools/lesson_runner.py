@@ -71,6 +71,11 @@ def under_tsan():
     return "TSAN_OPTIONS" in os.environ
 
 
+def under_asan():
+    """True when this test (and the lessons it runs) are built with AddressSanitizer."""
+    return "ASAN_OPTIONS" in os.environ and not under_tsan()
+
+
 def sanitizer_slowdown():
     """How many times slower programs run under the sanitizer this build uses (1 if none).
 

@@ -11,7 +11,8 @@ Two rules keep a lesson's default run readable at a glance:
   twenty. Coroutine tracks of one thread with the same name do the same, and so do child
   processes of one name with a single thread each ("p1 (3 processes)").
 - Past MAX_CHILD_ROWS threads in a process (or coroutines on a thread), the rest share one
-  row ("… 95 more"), still drawn, so the picture stays honest about what ran.
+  row ("… 95 more"), still drawn, so the picture stays honest about what ran; when the
+  whole chart would still pass MAX_ROWS rows, fewer per thread (down to two).
 """
 
 import bisect
@@ -21,6 +22,7 @@ from gettext import gettext as _
 from tools.tracing import trace_file
 
 MAX_CHILD_ROWS = 12
+MAX_ROWS = 40
 # States in which a coroutine is not running (a flow that arrives on its thread then is
 # not its).
 WAITING = {"sleep", "lock_wait", "join", "barrier", "io", "wait", "gil", "task"}
@@ -74,24 +76,26 @@ def _life(events, spans):
 def _group_by_name(items):
     """items: [(name, first, last, key)] in start order -> [[name, first, last, [keys]]]
     where items with the same name and no overlap in time share a group."""
-    groups = []
+    groups, by_name = [], {}
     for name, first, last, key in items:
-        match = next((g for g in groups if g[0] == name and g[2] <= first), None)
+        match = next((g for g in by_name.get(name, ()) if g[2] <= first), None)
         if match:
             match[2] = max(match[2], last)
             match[3].append(key)
         else:
-            groups.append([name, first, last, [key]])
+            group = [name, first, last, [key]]
+            groups.append(group)
+            by_name.setdefault(name, []).append(group)
     return groups
 
 
-def _fold(groups, labelled, rest_label):
+def _fold(groups, labelled, rest_label, most):
     """[(label, first, last, keys)]: each group labelled by labelled(name, count), at most
-    MAX_CHILD_ROWS of them; the rest share one row labelled rest_label(count)."""
+    `most` of them; the rest share one row labelled rest_label(count)."""
     rows = [(labelled(g[0], len(g[3])), g[1], g[2], g[3]) for g in groups]
-    if len(rows) <= MAX_CHILD_ROWS:
+    if len(rows) <= most:
         return rows
-    kept, rest = rows[:MAX_CHILD_ROWS - 1], rows[MAX_CHILD_ROWS - 1:]
+    kept, rest = rows[:most - 1], rows[most - 1:]
     keys = [k for row in rest for k in row[3]]
     return kept + [(rest_label(len(keys)), min(r[1] for r in rest), max(r[2] for r in rest), keys)]
 
@@ -127,8 +131,13 @@ class _Process:
         tids = {e.tid for e in events if e.ph not in "bne"} | {s.tid for s in all_spans}
         tids |= {tid for (p, tid) in trace.thread_names if p == pid}
         tids.add(pid)
-        self.lives = {tid: _life([e for e in events if e.tid == tid and e.ph not in "bne"],
-                                 [s for s in self.thread_spans if s.tid == tid]) for tid in tids}
+        events_of, spans_of = {}, {}
+        for e in events:
+            if e.ph not in "bne":
+                events_of.setdefault(e.tid, []).append(e)
+        for span in self.thread_spans:
+            spans_of.setdefault(span.tid, []).append(span)
+        self.lives = {tid: _life(events_of.get(tid, []), spans_of.get(tid, [])) for tid in tids}
         active = {e.tid for e in events} | {s.tid for s in all_spans}
         # In the order they were created (the kernel hands out thread ids in order).
         self.others = sorted(t for t in tids if t != pid and t in active)
@@ -140,8 +149,17 @@ class _Process:
         return not self.others and not self.tracks
 
 
-def build(trace):
-    """The Timeline of a Trace (trace_file.Trace)."""
+def build(trace, most=MAX_CHILD_ROWS):
+    """The Timeline of a Trace (trace_file.Trace). More than MAX_ROWS rows (many processes,
+    each with many coroutines): fewer rows per thread, down to two."""
+    timeline = _build(trace, most)
+    while len(timeline.rows) > MAX_ROWS and most > 2:
+        most = max(2, most // 2)
+        timeline = _build(trace, most)
+    return timeline
+
+
+def _build(trace, most):
     all_spans = trace_file.spans(trace, [])
     events = trace.events
     by_pid_events, by_pid_spans = {}, {}
@@ -176,7 +194,7 @@ def build(trace):
         for p in members:
             row_of[(p, p)] = row_index
         if len(members) == 1:
-            _thread_rows(lead, trace, rows, row_of)
+            _thread_rows(lead, trace, rows, row_of, most)
     for s in all_spans:
         key = (s.pid, s.tid) if s.track is None else (s.pid, "track", s.track)
         if key in row_of:
@@ -192,24 +210,24 @@ def build(trace):
     return Timeline(rows, flows, trace.start(), trace.end(), process_starts, states)
 
 
-def _thread_rows(process, trace, rows, row_of):
+def _thread_rows(process, trace, rows, row_of, most):
     """The rows of one process after its first: the coroutines of its main thread, then
     each other thread followed by its coroutines."""
     pid = process.pid
-    _coroutine_rows(process, [pid], rows, row_of)
+    _coroutine_rows(process, [pid], rows, row_of, most)
     items = [(trace.thread_names.get((pid, t), _("thread %d") % t), *process.lives[t], t)
              for t in process.others]
     for label, first, last, tids in _fold(_group_by_name(items), _thread_label,
-                                          lambda n: _("… %d more threads") % n):
+                                          lambda n: _("… %d more threads") % n, most):
         row_index = len(rows)
         rows.append(Row(label, pid, "thread", len(tids), first=first, last=last,
                         keys={(pid, t) for t in tids}))
         for t in tids:
             row_of[(pid, t)] = row_index
-        _coroutine_rows(process, tids, rows, row_of)
+        _coroutine_rows(process, tids, rows, row_of, most)
 
 
-def _coroutine_rows(process, tids, rows, row_of):
+def _coroutine_rows(process, tids, rows, row_of, most):
     """One row per coroutine (async track) that began on one of `tids`, by start."""
     pid = process.pid
     on_thread = {}
@@ -223,7 +241,7 @@ def _coroutine_rows(process, tids, rows, row_of):
                       max(s.end for s in track_spans), track))
     items.sort(key=lambda item: (item[1], item[3]))
     for label, first, last, keys in _fold(_group_by_name(items), _coroutine_label,
-                                          lambda n: _("… %d more coroutines") % n):
+                                          lambda n: _("… %d more coroutines") % n, most):
         row_index = len(rows)
         rows.append(Row(label, pid, "coroutine", len(keys), first=first, last=last,
                         keys={(pid, "track", k) for k in keys}))

@@ -186,6 +186,18 @@ class RowsTest(unittest.TestCase):
         self.assertEqual(timeline.rows[-1].label, "… 17 more threads")
         self.assertEqual(len(timeline.rows[-1].spans), 17)
 
+    # Many processes with many coroutines each: fewer rows per thread, so the chart stays
+    # under MAX_ROWS rows (and every coroutine is still drawn).
+    def test_whole_chart_stays_readable(self):
+        trace = Trace().process(1, "scale")
+        for child in range(2, 8):
+            trace.process(child, f"run {child}").span(child, child, "loop", "run", 100 * child, 100 * child + 50)
+            for i in range(20):
+                trace.coroutine(child, child, f"0x{child}{i:02}", f"Task-{i}", 100 * child, 100 * child + 40)
+        timeline = rows_lib.build(trace.parsed())
+        self.assertLessEqual(len(timeline.rows), rows_lib.MAX_ROWS)
+        self.assertEqual(sum(len(row.spans) for row in timeline.rows), 6 * 21)
+
     # A hand-over between threads is an arrow from one row to the other; one that
     # arrives while a coroutine runs on the thread arrives on the coroutine's row.
     def test_flows(self):
