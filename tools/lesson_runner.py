@@ -33,8 +33,23 @@ def runfiles():
     return os.path.join(os.environ.get("TEST_SRCDIR", ""), os.environ.get("TEST_WORKSPACE", ""))
 
 
+def chapter_flag():
+    """The chapter this test runs (tools/BUILD passes --chapter=NAME), taken out of
+    sys.argv so that unittest does not see it; "" for every chapter."""
+    for arg in list(sys.argv[1:]):
+        if arg.startswith("--chapter="):
+            sys.argv.remove(arg)
+            return arg[len("--chapter="):]
+    return ""
+
+
+CHAPTER = chapter_flag()
+
+
 def lessons():
-    return catalogue.load().lessons()
+    """The lessons this test runs: those of its chapter (all if it names none)."""
+    return [lesson for lesson in catalogue.load().lessons()
+            if not CHAPTER or lesson.package == CHAPTER]
 
 
 def binary(lesson):

@@ -128,8 +128,10 @@ NOT_LESSONS = [
     struct(target = "//efficiency:exit_zero", why = "the tiny program efficiency:costs starts with posix_spawn, to time creating a process"),
 ]
 
-# Every lesson's label, in order: the data of the tests that run them all.
+# Every lesson's label, in order; and each chapter's: the data of the tests that run them
+# (one per chapter, so that a chapter's lessons are tested as soon as they are built).
 LESSON_TARGETS = [lesson.target for chapter in CHAPTERS for lesson in chapter.lessons]
+LESSONS_BY_CHAPTER = {chapter.package: [lesson.target for lesson in chapter.lessons] for chapter in CHAPTERS}
 
 def _lessons_json_impl(ctx):
     catalogue = struct(chapters = CHAPTERS, not_lessons = NOT_LESSONS)
