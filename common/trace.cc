@@ -417,17 +417,28 @@ uint64_t NewId() {
          state().next_id.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Async events pair by category and id (the format's rule): every event of a coroutine's
+// track has the one category kAsyncCategory, and its state goes in args.state.
 void AsyncBegin(std::string_view name, const char* state, uint64_t id,
                 const lesson::JsonObject& args) {
-  if (Enabled()) Record('b', name, state, id, &args, NowMicros(), true);
+  if (!Enabled()) return;
+  lesson::JsonObject with_state = args;
+  with_state.Set("state", state);
+  Record('b', name, kAsyncCategory, id, &with_state, NowMicros(), true);
 }
 
 void AsyncEnd(std::string_view name, const char* state, uint64_t id) {
-  if (Enabled()) Record('e', name, state, id, nullptr, NowMicros(), true);
+  if (!Enabled()) return;
+  lesson::JsonObject with_state;
+  with_state.Set("state", state);
+  Record('e', name, kAsyncCategory, id, &with_state, NowMicros(), true);
 }
 
 void AsyncInstant(std::string_view name, const char* state, uint64_t id) {
-  if (Enabled()) Record('n', name, state, id, nullptr, NowMicros(), false);
+  if (!Enabled()) return;
+  lesson::JsonObject with_state;
+  with_state.Set("state", state);
+  Record('n', name, kAsyncCategory, id, &with_state, NowMicros(), false);
 }
 
 void FlowOut(std::string_view name, uint64_t id) {

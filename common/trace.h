@@ -20,8 +20,11 @@
 // - Coroutines share their loop's thread, and their spans overlap without nesting, so
 //   each coroutine is an async track: AsyncBegin/AsyncEnd (ph "b"/"e") with the
 //   coroutine's id; spans with the same id nest inside it.
-// - The category of a span is its state, one of the k* constants below: the timeline
-//   colours by it.
+// - A span's state is one of the k* constants below: the timeline colours by it. On a
+//   thread (B/E, X) the state is the event's category ("cat"). On an async track every
+//   event has the category kAsyncCategory and the state in args.state, because the
+//   format pairs async events by category and id: one category keeps a coroutine's
+//   life, its sleeps and its waits on one track.
 //
 // Processes. A forked child (any fork: process::Process, a raw fork()) keeps recording:
 // from the instant of the fork it writes its own events to its own file, one write(2)
@@ -57,6 +60,9 @@ inline constexpr char kBarrier[] = "barrier";      // waiting at a barrier
 inline constexpr char kIo[] = "io";                // waiting for I/O (a pipe, a socket)
 inline constexpr char kWait[] = "wait";            // waiting for another task or message
 inline constexpr char kTask[] = "task";            // a coroutine's whole life (its track)
+
+// The category of every async (coroutine track) event; see the contract above.
+inline constexpr char kAsyncCategory[] = "coroutine";
 
 // True when this process is recording (--trace was given, or an ancestor's was).
 bool Enabled();

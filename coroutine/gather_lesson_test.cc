@@ -76,7 +76,9 @@ TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
   std::map<std::string, std::pair<double, double>> sleeps;
   std::set<int> tids;
   for (const auto& e : trace["traceEvents"]) {
-    if (e.value("cat", "") != "sleep" || (e["ph"] != "b" && e["ph"] != "e")) continue;
+    if (e["ph"] != "b" && e["ph"] != "e") continue;
+    // A coroutine track's state is in args.state (its category is "coroutine").
+    if (!e.contains("args") || e["args"].value("state", "") != "sleep") continue;
     const std::string id = e["id"];
     tids.insert(e["tid"].get<int>());
     if (e["ph"] == "b") sleeps[id].first = e["ts"].get<double>();

@@ -62,7 +62,10 @@ TEST(EventLoopTraceTest, TasksAreAsyncTracksWithTheirStates) {
   for (const json& e : trace["traceEvents"]) {
     const std::string ph = e.value("ph", "");
     if (ph == "b") {
-      begun[e["id"]].push_back(e["name"].get<std::string>() + "/" + e["cat"].get<std::string>());
+      // On an async track the state is in args.state (the category pairs the events).
+      EXPECT_EQ(e["cat"], "coroutine");
+      begun[e["id"]].push_back(e["name"].get<std::string>() + "/" +
+                               e["args"]["state"].get<std::string>());
       ++open[e["id"]];
     } else if (ph == "e") {
       --open[e["id"]];

@@ -202,7 +202,7 @@ def _build(trace, most):
     for e in events:
         key = (e.pid, "track", e.id) if e.ph == "n" else (e.pid, e.tid)
         if e.ph in "in" and key in row_of:
-            rows[row_of[key]].instants.append(Instant(e.ts, e.name, e.cat))
+            rows[row_of[key]].instants.append(Instant(e.ts, e.name, trace_file.state_of(e)))
     flows = _flows(events, all_spans, row_of)
     states = [state for state in trace_file.SPAN_STATES
               if any(s.state == state for row in rows for s in row.spans)]

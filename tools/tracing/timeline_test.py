@@ -51,10 +51,10 @@ class Trace:
         return self
 
     def coroutine(self, pid, tid, ident, name, start, end, state="task"):
-        self.events.append({"ph": "b", "ts": start, "pid": pid, "tid": tid, "cat": state,
-                            "name": name, "id": ident})
-        self.events.append({"ph": "e", "ts": end, "pid": pid, "tid": tid, "cat": state,
-                            "name": name, "id": ident})
+        self.events.append({"ph": "b", "ts": start, "pid": pid, "tid": tid, "cat": "coroutine",
+                            "name": name, "id": ident, "args": {"state": state}})
+        self.events.append({"ph": "e", "ts": end, "pid": pid, "tid": tid, "cat": "coroutine",
+                            "name": name, "id": ident, "args": {"state": state}})
         return self
 
     def instant(self, pid, tid, name, ts):
@@ -109,9 +109,13 @@ class ValidationTest(unittest.TestCase):
              .value()["traceEvents"], "without nesting"),
             (Trace().coroutine(1, 1, "0x1", "a", 0, 10).value()["traceEvents"][:1],
              "never closed"),
-            ([{"ph": "b", "ts": 0, "pid": 1, "tid": 1, "cat": "task", "name": "a", "id": "1"},
-              {"ph": "e", "ts": 1, "pid": 1, "tid": 1, "cat": "task", "name": "b", "id": "1"}],
+            ([{"ph": "b", "ts": 0, "pid": 1, "tid": 1, "cat": "coroutine", "name": "a", "id": "1",
+               "args": {"state": "task"}},
+              {"ph": "e", "ts": 1, "pid": 1, "tid": 1, "cat": "coroutine", "name": "b", "id": "1"}],
              "the names differ"),
+            ([{"ph": "b", "ts": 0, "pid": 1, "tid": 1, "cat": "sleep", "name": "a", "id": "1"},
+              {"ph": "e", "ts": 1, "pid": 1, "tid": 1, "cat": "sleep", "name": "a", "id": "1"}],
+             "pair by category and id"),
             (Trace().span(1, 1, "a", "thinking", 0, 10).value()["traceEvents"], "not a state"),
             ([], "no events"),
         ]

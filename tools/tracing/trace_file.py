@@ -7,8 +7,10 @@ read here:
   b / e   a span on an async track (a coroutine), paired by id;  n  a moment on one
   i       a moment on a thread;  s / f  a flow arrow (out, in), paired by id
   C       a counter;  M  metadata: process_name, thread_name, process_sort_index
-A span's category ("cat") is its state: run, lock_wait, gil, sleep, join, barrier, io,
-wait, task.
+A span's state is one of: run, lock_wait, gil, sleep, join, barrier, io, wait, task. On a
+thread (B/E, X) it is the event's category ("cat"); on an async track (b/e/n) every event
+has the category "coroutine" and the state in args.state, because the format pairs async
+events by category and id (common/trace.h).
 
 load() parses a file into a Trace; spans() pairs its begins and ends; problems() lists
 every way the trace breaks the format's rules (an empty list: valid). The rules are the
@@ -22,6 +24,14 @@ from dataclasses import dataclass, field
 
 PHASES = set("BEXbeniisfCM")
 SPAN_STATES = ("run", "lock_wait", "gil", "sleep", "join", "barrier", "io", "wait", "task")
+ASYNC_CATEGORY = "coroutine"
+
+
+def state_of(event):
+    """The state an event's span is in: args.state on an async track, else the category."""
+    if event.ph in "ben":
+        return event.args.get("state", "")
+    return event.cat
 # Timestamps are printed with three decimals: two readings this close are the same instant.
 EPSILON_US = 0.0005
 
@@ -200,7 +210,8 @@ def spans(trace, problems=None):
             if begin.name != e.name:
                 problems.append(f"event {e.index}: e '{e.name}' (id {e.id}) ends the async "
                                 f"span '{begin.name}': the names differ")
-            out.append(Span(e.pid, begin.tid, begin.name, begin.cat, begin.ts, e.ts, track=e.id))
+            out.append(Span(e.pid, begin.tid, begin.name, state_of(begin), begin.ts, e.ts,
+                            track=e.id))
     for (pid, cat, ident), stack in sorted(async_stacks.items()):
         for begin in stack:
             problems.append(f"event {begin.index}: async span '{begin.name}' (id {ident}, "
@@ -238,7 +249,14 @@ def problems(trace):
         found.append("the trace has no events")
     spans(trace, found)
     for e in trace.events:
-        if e.ph in "BXbe" and e.cat not in SPAN_STATES:
+        if e.ph in "BX" and e.cat not in SPAN_STATES:
             found.append(f"event {e.index} ({e.ph} '{e.name}') has the category '{e.cat}', "
                          f"which is not a state ({', '.join(SPAN_STATES)})")
+        if e.ph in "be" and e.cat != ASYNC_CATEGORY:
+            found.append(f"event {e.index} ({e.ph} '{e.name}') is on an async track but has "
+                         f"the category '{e.cat}', not '{ASYNC_CATEGORY}' (async events pair by "
+                         "category and id)")
+        if e.ph == "b" and state_of(e) not in SPAN_STATES:
+            found.append(f"event {e.index} (b '{e.name}') has the state '{state_of(e)}' in its "
+                         f"args, which is not a state ({', '.join(SPAN_STATES)})")
     return found
