@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/flags.h"
+#include "common/machine.h"
 
 namespace efficiency {
 namespace {
@@ -85,6 +86,15 @@ void RejectLongRun(double estimated_seconds,
           : lesson::Format("with %s would run for %s (estimated from the flags); allowed: "
                            "about a minute at most (%.0f s): lower one of them",
                            others, about.str(), kMaxRunSeconds));
+}
+
+int64_t DefaultWorkForThisBuild(const absl::Flag<int64_t>& flag, int64_t unoptimised_divisor,
+                                bool* reduced) {
+  const absl::CommandLineFlag& handle = absl::GetFlagReflectionHandle(flag);
+  const int64_t value = absl::GetFlag(flag);
+  *reduced = !lesson::OptimisedBuild() && handle.CurrentValue() == handle.DefaultValue() &&
+             unoptimised_divisor > 1;
+  return *reduced ? std::max<int64_t>(1, value / unoptimised_divisor) : value;
 }
 
 }  // namespace efficiency

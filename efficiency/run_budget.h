@@ -29,6 +29,16 @@
 
 namespace efficiency {
 
+// The work an experiment does when `flag` is left at its default: the default itself in
+// an optimised build, where defaults are sized to show the point and end in seconds;
+// divided by `unoptimised_divisor` in an unoptimised build (Bazel's default fastbuild),
+// whose loop under the emulated GIL runs several times slower (see kGilIterationSeconds)
+// and would otherwise take tens of seconds to measure figures that cannot be compared
+// anyway (an unoptimised build is always warned about). A value given on the command line
+// is always obeyed. `*reduced` says whether the work was cut, for the run to say so.
+int64_t DefaultWorkForThisBuild(const absl::Flag<int64_t>& flag, int64_t unoptimised_divisor,
+                                bool* reduced);
+
 // The longest run an experiment accepts, estimated from its flags.
 inline constexpr double kMaxRunSeconds = 60;
 

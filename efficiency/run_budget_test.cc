@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
+#include "common/machine.h"
 #include "gtest/gtest.h"
 
 ABSL_FLAG(int64_t, test_iterations, 1000, "work size");
@@ -17,6 +18,18 @@ TEST(AboutHowLongTest, PicksAReadableUnit) {
   EXPECT_EQ(AboutHowLong(180).str(), "about 3 minutes");
   EXPECT_EQ(AboutHowLong(3 * 3600).str(), "about 3 hours");
   EXPECT_EQ(AboutHowLong(5 * 86400).str(), "about 5 days");
+}
+
+// A default left alone is cut in an unoptimised build only; a value the user gave never is.
+TEST(DefaultWorkForThisBuildTest, CutsOnlyAnUntouchedDefaultInAnUnoptimisedBuild) {
+  bool reduced = true;
+  const int64_t work = DefaultWorkForThisBuild(FLAGS_test_iterations, 8, &reduced);
+  EXPECT_EQ(reduced, !lesson::OptimisedBuild());
+  EXPECT_EQ(work, lesson::OptimisedBuild() ? 1000 : 125);
+  absl::SetFlag(&FLAGS_test_iterations, 2000);
+  EXPECT_EQ(DefaultWorkForThisBuild(FLAGS_test_iterations, 8, &reduced), 2000);
+  EXPECT_FALSE(reduced);
+  absl::SetFlag(&FLAGS_test_iterations, 1000);
 }
 
 using RequireShortRunDeathTest = testing::Test;
