@@ -270,10 +270,10 @@ class SuccessTest(ReportTestCase):
 
     # A quick flag replaces the full run's flag of the same name, not repeats it.
     def test_quick_replaces_flags(self):
-        self.run_report(["--only=gil", "--quick"], {"//efficiency:gil": prints("cpu_bound.cpp.json")})
-        self.assertEqual(self.runs()[("gil", "C++")]["argv"][1:],
-                         ["--json", "--repeats=1", "--iterations=20000000",
-                          "--race_iterations=2000000", "--race_runs=2", "--lang=en"])
+        self.run_report(["--only=costs", "--quick"],
+                        {"//efficiency:costs": prints("costs.benchmark.json")})
+        self.assertEqual(self.runs()[("costs", "C++")]["argv"][1:],
+                         ["--benchmark_format=json", "--benchmark_min_time=0.05", "--lang=en"])
 
     # A run's warnings are shown beside its table, and the rows they affect are marked.
     def test_warnings(self):
