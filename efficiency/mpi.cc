@@ -35,6 +35,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -274,19 +275,39 @@ void Finish(efficiency::Experiment& experiment, const mpi::Figures& f, bool as_r
 
 // --- a learner's own mpirun: the whole lesson inside that job ---------------------------
 
+// The CPUs that the job's ranks on this machine may use between them ("0,1"): mpirun
+// binds each rank to a core of its own by default, so rank 0 alone sees one.
+std::string JobCpusHere(const std::vector<mpi::RankInfo>& ranks) {
+  std::set<int> cpus;
+  for (const mpi::RankInfo& r : ranks) {
+    if (r.host != ranks.front().host) continue;
+    for (int cpu : mpi::ParseCpus(r.cpus)) cpus.insert(cpu);
+  }
+  std::string list;
+  for (int cpu : cpus) list += absl::StrFormat("%s%d", list.empty() ? "" : ",", cpu);
+  return list;
+}
+
 int ByHandMain(const Settings& s) {
   std::optional<mpi::Session> session(std::in_place);
   session->set_protocol(false);  // errors as "rank R: reason" lines, for a person
   const bool root = session->rank() == 0;
-  // Rank 0 looks at the machine first (0.25 s), while the others wait without spinning.
-  std::optional<efficiency::Experiment> experiment;
-  if (root) experiment.emplace("mpi", Work(s));
-  mpi::QuietBarrier();
-
   mpi::Figures f;
   f.jobs = s.plan.jobs;
   f.iterations = s.plan.iterations;
   f.rank_infos = mpi::Identify(*session, s.plan);
+  // Rank 0 looks at the machine first (0.25 s), while the others wait without spinning:
+  // as the job sees it, with the CPUs of all its ranks here, not the one core mpirun may
+  // have bound rank 0 to.
+  std::optional<efficiency::Experiment> experiment;
+  const std::string own_cpus = mpi::AffinityCpus();
+  const std::string job_cpus = root ? JobCpusHere(f.rank_infos) : "";
+  if (root) {
+    mpi::SetAffinityCpus(job_cpus);
+    experiment.emplace("mpi", Work(s));
+    mpi::SetAffinityCpus(own_cpus);
+  }
+  mpi::QuietBarrier();
   if (root) {
     f.mpirun_pid = f.rank_infos.front().ppid;
     f.hostfile = f.Hosts().size() > 1;
@@ -305,6 +326,13 @@ int ByHandMain(const Settings& s) {
   f.pingpongs = mpi::PingPongs(*session, s.sizes);
   session.reset();  // MPI_Finalize: from here rank 0 may fork (the pipe's echo process)
   if (!root) return 0;
+  // The pipe and thread ping-pongs need two cores: rank 0 takes back those of the job.
+  if (job_cpus != own_cpus && mpi::SetAffinityCpus(job_cpus)) {
+    experiment->Print("(mpirun had bound rank 0 to CPU %s; for the pipe and the threads it now "
+                      "uses the CPUs of the job's ranks on this machine: %s)",
+                      own_cpus, job_cpus);
+  }
+  f.pingpong_cores = lesson::UsableCores();
   LocalPingPongs(s.sizes, f);
   Finish(*experiment, f, ::geteuid() == 0);
   return 0;
@@ -458,6 +486,7 @@ int LessonMain(const Settings& s) {
   ExplainPingPong(experiment);
   mpi::LaunchResult pingpong = launcher.Run("pingpong", 2, nullptr);
   f.pingpongs = pingpong.report.pingpongs;
+  f.pingpong_cores = lesson::UsableCores();
   LocalPingPongs(s.sizes, f);
   Finish(experiment, f, launcher.as_root());
   return 0;

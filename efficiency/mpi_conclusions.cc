@@ -56,34 +56,34 @@ bool Affects(const lesson::RunConditions& conditions, const std::string& code,
   return false;
 }
 
-// Hostfile runs: this machine's cores say nothing about the others. Each rank reported
-// the usable cores of its own machine; more ranks on a machine than that is fewer_cores.
+// On each host, the ranks that ran there against the CPUs they could use (what the ranks
+// reported: mpirun may have bound each to a core of its own, or left them all unbound).
+// This machine's cores alone would say nothing of a hostfile's machines, nor of ranks
+// that mpirun bound.
 void CheckRanksPerHost(const Figures& f, lesson::RunConditions& conditions) {
-  std::map<std::string, std::pair<int, int>> per_host;  // host -> (ranks, cores)
-  for (const RankInfo& r : f.rank_infos) {
-    auto& [ranks, cores] = per_host[r.host];
-    ++ranks;
-    cores = r.cores;
-  }
-  for (const auto& [host, counts] : per_host) {
-    if (counts.first > counts.second && !Affects(conditions, "fewer_cores", "ranks")) {
+  for (const std::string& host : f.Hosts()) {
+    int ranks = 0;
+    for (const RankInfo& r : f.rank_infos) ranks += r.host == host;
+    const int capacity = HostCapacity(f.rank_infos, host);
+    if (ranks > capacity && !Affects(conditions, "fewer_cores", "ranks")) {
       conditions.Add({"fewer_cores",
-                      lesson::Format("%d ranks ran on %s, which has %d usable core(s): they took "
-                                     "turns there, so the speedup cannot show what the ranks "
-                                     "can do.",
-                                     counts.first, host, counts.second),
+                      lesson::Format("%d ranks ran on %s, where they could use %d core(s) between "
+                                     "them: they took turns, so the speedup cannot show what the "
+                                     "ranks can do.",
+                                     ranks, host, capacity),
                       {"ranks"}});
     }
   }
 }
 
 void CheckPingPongCores(const Figures& f, lesson::RunConditions& conditions) {
-  if (f.pingpongs.empty() || conditions.machine().usable_cores >= 2) return;
+  const int cores = f.pingpong_cores > 0 ? f.pingpong_cores : conditions.machine().usable_cores;
+  if (f.pingpongs.empty() || cores >= 2) return;
   conditions.Add({"fewer_cores",
                   lesson::Format("Only %d usable core for the two ends of each ping-pong: they "
                                  "take turns on it, so every round trip waits for the scheduler "
                                  "to switch, and the times measure mostly that.",
-                                 conditions.machine().usable_cores),
+                                 cores),
                   {"pingpong"}});
 }
 
@@ -163,13 +163,9 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
   // Ranks that can compute at once: no more than there are jobs to give them.
   const int parallel = std::min(n, f.jobs);
   if (parallel >= 2) {
-    if (f.hostfile) {
-      conditions.CheckWorkers(1, {"ranks"});  // this machine: busy? (its cores: per host)
-      CheckRanksPerHost(f, conditions);
-      conditions.CheckSpeedup("ranks", speedup, parallel);
-    } else {
-      CheckParallelModes(results, {"ranks"}, parallel, conditions);
-    }
+    conditions.CheckWorkers(1, {"ranks"});  // only "was this machine busy?": cores per host
+    CheckRanksPerHost(f, conditions);
+    conditions.CheckSpeedup("ranks", speedup, parallel);
   }
   CheckPingPongCores(f, conditions);
 
@@ -207,11 +203,11 @@ Conclusion MpiConclusions(const Results& results, const Figures& f,
         "With %d rank(s) and %d job(s) at most one rank computes at a time, so there is no "
         "speedup to see (%s). The defaults (a rank per core, 24 jobs) show it.",
         n, f.jobs, measured));
-  } else if (blocker && *blocker == "fewer_cores" && f.hostfile) {
+  } else if (blocker && *blocker == "fewer_cores") {
     c.notice.push_back(lesson::Format(
-        "This run cannot show ranks computing at once: a machine of the hostfile had more "
-        "ranks than usable cores, so they took turns there (%s). Give each rank a core: "
-        "slots=N in the hostfile, N at most the machine's cores.",
+        "This run cannot show ranks computing at once: a machine had more ranks than cores "
+        "they could use, so they took turns there (%s). Give each rank a core of its own: "
+        "fewer --ranks, no taskset; in a hostfile, slots=N with N at most the machine's cores.",
         measured));
   } else if (blocker) {
     c.notice.push_back(CannotShow(results.experiment(), *blocker,
@@ -377,6 +373,7 @@ lesson::JsonObject Details(const Figures& f) {
         .Set("ppid", static_cast<int64_t>(r.ppid))
         .Set("host", r.host)
         .Set("cores", r.cores)
+        .Set("cpus", r.cpus)
         .Set("jobs", r.jobs);
     ranks.push_back(o);
   }

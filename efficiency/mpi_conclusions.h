@@ -34,6 +34,8 @@ struct Figures {
   long lesson_pid = 0;                // 0 when a learner started mpirun
   long mpirun_pid = 0;                // the parent of the N ranks' rank 0
   bool hostfile = false;
+  int pingpong_cores = 0;             // usable cores of the pipe and thread ping-pongs
+                                      // (0: the machine's, as RunConditions saw it)
 
   int RankCount() const { return static_cast<int>(rank_infos.size()); }
   // The best speed-up this split allows: jobs / the most jobs any rank runs.
@@ -54,9 +56,10 @@ struct Figures {
 std::vector<ModeResult> Rows(const Figures& figures);
 
 // What the lesson may conclude. Adds the run's warnings to `conditions` first: the ranks
-// should run at once (fewer_cores: on this machine, or for a hostfile run on each host
-// from what its ranks reported; busy_machine; implausible), and a ping-pong whose two ends
-// shared one core (fewer_cores, mode "pingpong"). `results` holds Rows(figures).
+// should run at once (fewer_cores: on some host more ranks than the CPUs they could use,
+// from what the ranks reported, see HostCapacity; busy_machine; implausible), and a
+// ping-pong whose two ends shared one core (fewer_cores, mode "pingpong"). `results`
+// holds Rows(figures).
 Conclusion MpiConclusions(const Results& results, const Figures& figures,
                           lesson::RunConditions& conditions);
 

@@ -43,10 +43,13 @@ Figures Measured(double many, std::vector<std::string> hosts = {"vm", "vm"}, int
   f.iterations = 300'000'000;
   f.single = Runs({0.34, 0.33, 0.35}, 1);
   f.ranks = Runs({many, many, many}, static_cast<int>(hosts.size()));
+  std::string cpus;  // unbound ranks: each sees every CPU of its machine
+  for (int cpu = 0; cpu < cores; ++cpu) cpus += (cpu == 0 ? "" : ",") + std::to_string(cpu);
   for (size_t r = 0; r < hosts.size(); ++r) {
     f.rank_infos.push_back({.rank = static_cast<int>(r), .size = static_cast<int>(hosts.size()),
                             .pid = 100 + static_cast<long>(r), .ppid = 99, .host = hosts[r],
-                            .cores = cores, .jobs = 24 / static_cast<int>(hosts.size())});
+                            .cores = cores, .cpus = cpus,
+                            .jobs = 24 / static_cast<int>(hosts.size())});
   }
   for (int64_t bytes : {int64_t{8}, int64_t{1} << 20}) {
     const int rounds = 100;
@@ -99,7 +102,7 @@ TEST(MpiConclusionsTest, QuietTwoCoresShowsTheSpeedup) {
 // One usable core: the run says it cannot show the speedup, and the ping-pong measured
 // the scheduler.
 TEST(MpiConclusionsTest, OneCoreCannotShowIt) {
-  const Outcome o = Conclude(Measured(0.345), Quiet(1));
+  const Outcome o = Conclude(Measured(0.345, {"vm", "vm"}, 1), Quiet(1));
   EXPECT_THAT(o.codes, ::testing::Contains("fewer_cores"));
   EXPECT_THAT(o.notice, HasSubstr("cannot show ranks computing at once"));
   EXPECT_THAT(o.notice, Not(HasSubstr("did the work")));
@@ -156,7 +159,28 @@ TEST(MpiConclusionsTest, HostfileChecksEachHost) {
   crowded.hostfile = true;
   const Outcome c = Conclude(crowded, Quiet(2));
   EXPECT_THAT(c.codes, ::testing::Contains("fewer_cores"));
-  EXPECT_THAT(c.notice, HasSubstr("a machine of the hostfile had more ranks than usable cores"));
+  EXPECT_THAT(c.notice, HasSubstr("a machine had more ranks than cores they could use"));
+}
+
+// A learner's own mpirun binds each rank to a core of its own: each rank sees one CPU,
+// but the two ranks had two between them, so they did run at once.
+TEST(MpiConclusionsTest, RanksBoundToOneCoreEachStillHaveTwo) {
+  Figures f = Measured(0.1725, {"vm", "vm"}, 1);
+  f.rank_infos[0].cpus = "0";
+  f.rank_infos[1].cpus = "1";
+  const Outcome o = Conclude(f, Quiet(2));
+  EXPECT_THAT(o.codes, Not(::testing::Contains("fewer_cores")));
+  EXPECT_THAT(o.notice, HasSubstr("did the work 1.97x"));
+
+  f.rank_infos[1].cpus = "0";  // both bound to the same core: they take turns
+  EXPECT_THAT(Conclude(f, Quiet(2)).codes, ::testing::Contains("fewer_cores"));
+}
+
+// The pipe and thread ping-pongs ran on the cores the lesson gave them, not the machine's.
+TEST(MpiConclusionsTest, PingPongCoresAreTheirOwn) {
+  Figures f = Measured(0.1725);
+  f.pingpong_cores = 1;
+  EXPECT_THAT(Conclude(f, Quiet(2)).notice, HasSubstr("With one usable core these times"));
 }
 
 TEST(MpiConclusionsTest, OneRankHasNoSpeedup) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -62,8 +63,9 @@ bool Get(const std::map<std::string, std::string>& fields, const std::string& ke
 }  // namespace
 
 std::string Encode(const RankInfo& i) {
-  return absl::StrFormat("%srank rank=%d size=%d pid=%d ppid=%d host=%s cores=%d jobs=%d", kPrefix,
-                         i.rank, i.size, i.pid, i.ppid, i.host, i.cores, i.jobs);
+  return absl::StrFormat("%srank rank=%d size=%d pid=%d ppid=%d host=%s cores=%d cpus=%s jobs=%d",
+                         kPrefix, i.rank, i.size, i.pid, i.ppid, i.host, i.cores,
+                         i.cpus.empty() ? "-" : i.cpus, i.jobs);
 }
 
 std::string Encode(const ComputeSample& s) {
@@ -97,9 +99,10 @@ bool Decode(std::string_view text, Report& report) {
     RankInfo i;
     if (!Get(f, "rank", i.rank) || !Get(f, "size", i.size) || !Get(f, "pid", i.pid) ||
         !Get(f, "ppid", i.ppid) || !Get(f, "host", i.host) || !Get(f, "cores", i.cores) ||
-        !Get(f, "jobs", i.jobs)) {
+        !Get(f, "cpus", i.cpus) || !Get(f, "jobs", i.jobs)) {
       return false;
     }
+    if (i.cpus == "-") i.cpus.clear();
     report.ranks.push_back(i);
     return true;
   }
@@ -152,6 +155,28 @@ std::optional<std::vector<int64_t>> ParseSizes(std::string_view text) {
   }
   if (sizes.empty()) return std::nullopt;
   return sizes;
+}
+
+std::vector<int> ParseCpus(std::string_view list) {
+  std::vector<int> cpus;
+  for (absl::string_view piece : absl::StrSplit(Absl(list), ',')) {
+    int cpu = 0;
+    if (absl::SimpleAtoi(piece, &cpu) && cpu >= 0) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+int HostCapacity(const std::vector<RankInfo>& ranks, const std::string& host) {
+  std::set<int> cpus;
+  int quota = 0;  // the tightest cgroup limit seen, 0 if none
+  for (const RankInfo& r : ranks) {
+    if (r.host != host) continue;
+    const std::vector<int> mine = ParseCpus(r.cpus);
+    cpus.insert(mine.begin(), mine.end());
+    if (r.cores < static_cast<int>(mine.size()) && (quota == 0 || r.cores < quota)) quota = r.cores;
+  }
+  const int capacity = static_cast<int>(cpus.size());
+  return quota > 0 ? std::min(capacity, quota) : capacity;
 }
 
 int RoundsFor(int64_t bytes) {

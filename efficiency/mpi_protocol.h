@@ -6,7 +6,7 @@
 // figures with MPI (MPI_Gather, MPI_Reduce) and prints them on its standard output, which
 // mpirun forwards to the lesson, one line each:
 //
-//   mpi-lesson: rank rank=1 size=2 pid=4242 ppid=4240 host=vm cores=2 jobs=12
+//   mpi-lesson: rank rank=1 size=2 pid=4242 ppid=4240 host=vm cores=2 cpus=0,1 jobs=12
 //   mpi-lesson: sample repeat=0 seconds=0.168 cpu=0.335 sum=1234 fastest=0.166 slowest=0.168
 //   mpi-lesson: pingpong method=mpi bytes=8 rounds=10000 seconds=0.012 checked=1 hosts=vm,vm
 //   mpi-lesson: error rank=1 reason=<the rest of the line, in the reader's language>
@@ -31,9 +31,19 @@ struct RankInfo {
   long pid = 0;
   long ppid = 0;   // its parent: mpirun (or orted on another machine)
   std::string host;
-  int cores = 0;   // usable cores on its machine (affinity mask, cgroup quota)
+  int cores = 0;   // usable cores (its affinity mask, limited by a cgroup quota)
+  std::string cpus;  // the CPUs of its affinity mask, "0,1" (mpirun may have bound it to one)
   int jobs = 0;    // how many of the jobs it ran
 };
+
+// "0,1,3" -> {0, 1, 3}; malformed entries are skipped.
+std::vector<int> ParseCpus(std::string_view list);
+
+// How many ranks can compute at once on `host`: the CPUs that any of its ranks may use
+// (ranks bound one per core by mpirun each see one CPU; unbound, each sees them all),
+// limited by a cgroup quota when one is in force (a rank whose `cores` is below its CPU
+// count). 0 if no rank ran there.
+int HostCapacity(const std::vector<RankInfo>& ranks, const std::string& host);
 
 // One timed run of the whole job, from a barrier to the end of MPI_Reduce at rank 0.
 struct ComputeSample {

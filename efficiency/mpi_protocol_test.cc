@@ -26,7 +26,7 @@ using ::testing::Optional;
 TEST(ProtocolTest, EveryLineRoundTrips) {
   Report report;
   EXPECT_TRUE(Decode(Encode(RankInfo{.rank = 1, .size = 2, .pid = 42, .ppid = 40, .host = "vm",
-                                     .cores = 2, .jobs = 12}),
+                                     .cores = 2, .cpus = "0,1", .jobs = 12}),
                      report));
   EXPECT_TRUE(Decode(Encode(ComputeSample{.repeat = 2, .seconds = 0.25, .cpu_seconds = 0.5,
                                           .sum = 18446744073709551615ull, .fastest = 0.24,
@@ -41,6 +41,7 @@ TEST(ProtocolTest, EveryLineRoundTrips) {
   EXPECT_EQ(report.ranks[0].ppid, 40);
   EXPECT_EQ(report.ranks[0].host, "vm");
   EXPECT_EQ(report.ranks[0].jobs, 12);
+  EXPECT_EQ(report.ranks[0].cpus, "0,1");
   ASSERT_EQ(report.samples.size(), 1u);
   EXPECT_EQ(report.samples[0].sum, 18446744073709551615ull);
   EXPECT_DOUBLE_EQ(report.samples[0].cpu_seconds, 0.5);
@@ -112,6 +113,21 @@ TEST(ProtocolTest, IterationsAddUp) {
   uint64_t looped = 0;
   for (int job = 0; job < 7; ++job) looped += Spin(IterationsOfJob(job, 7, 1000), JobSeed(job));
   EXPECT_EQ(ExpectedSum(7, 1000), looped);
+}
+
+// A host's capacity: the CPUs its ranks could use between them, capped by a quota.
+TEST(ProtocolTest, HostCapacityIsTheUnionOfTheRanksCpus) {
+  auto rank = [](const char* host, const char* cpus, int cores) {
+    return RankInfo{.rank = 0, .size = 1, .pid = 1, .ppid = 1, .host = host, .cores = cores,
+                    .cpus = cpus, .jobs = 1};
+  };
+  EXPECT_EQ(HostCapacity({rank("a", "0,1", 2), rank("a", "0,1", 2)}, "a"), 2);  // unbound
+  EXPECT_EQ(HostCapacity({rank("a", "0", 1), rank("a", "1", 1)}, "a"), 2);      // bound
+  EXPECT_EQ(HostCapacity({rank("a", "0", 1), rank("a", "0", 1)}, "a"), 1);      // taskset -c 0
+  EXPECT_EQ(HostCapacity({rank("a", "0,1,2,3", 2), rank("a", "0,1,2,3", 2)}, "a"), 2);  // quota
+  EXPECT_EQ(HostCapacity({rank("a", "0", 1), rank("b", "0", 1)}, "b"), 1);
+  EXPECT_EQ(HostCapacity({rank("a", "0", 1)}, "c"), 0);
+  EXPECT_THAT(ParseCpus("0,2,x,5"), ElementsAre(0, 2, 5));
 }
 
 // mpirun is found only as an executable file on the PATH.

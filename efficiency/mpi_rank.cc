@@ -1,5 +1,6 @@
 #include "efficiency/mpi_rank.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ struct WireIdentity {
   long pid;
   long ppid;
   char host[64];
+  char cpus[256];  // "0,1,..."; cut short on a machine with very many CPUs
 };
 
 std::string HostName() {
@@ -39,6 +41,30 @@ std::string HostName() {
   if (::gethostname(host, sizeof host - 1) != 0) return "?";
   return host;
 }
+
+}  // namespace
+
+std::string AffinityCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return "";
+  std::string list;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) list += absl::StrFormat("%s%d", list.empty() ? "" : ",", cpu);
+  }
+  return list;
+}
+
+bool SetAffinityCpus(const std::string& list) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int cpu : ParseCpus(list)) {
+    if (cpu < CPU_SETSIZE) CPU_SET(cpu, &set);
+  }
+  return CPU_COUNT(&set) > 0 && ::sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
+namespace {
 
 // The id of the flow arrow from `rank`'s partial sum to rank 0, run `repeat`: the same
 // number in both processes, unique within the trace (mpirun's pid is per job).
@@ -147,6 +173,7 @@ std::vector<RankInfo> Identify(const Session& session, const ComputePlan& plan) 
   mine.pid = ::getpid();
   mine.ppid = ::getppid();
   std::snprintf(mine.host, sizeof mine.host, "%s", HostName().c_str());
+  std::snprintf(mine.cpus, sizeof mine.cpus, "%s", AffinityCpus().c_str());
   std::vector<WireIdentity> all(session.rank() == 0 ? session.size() : 0);
   Check(session,
         MPI_Gather(&mine, sizeof mine, MPI_BYTE, all.data(), sizeof mine, MPI_BYTE, 0,
@@ -160,6 +187,7 @@ std::vector<RankInfo> Identify(const Session& session, const ComputePlan& plan) 
                              .ppid = w.ppid,
                              .host = w.host,
                              .cores = w.cores,
+                             .cpus = w.cpus,
                              .jobs = w.jobs});
   }
   return infos;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "efficiency/mpi_protocol.h"
@@ -71,6 +72,11 @@ std::vector<ComputeSample> ComputeOnRankZero(const Session& session, const Compu
 // Every rank: a ping-pong of each size between rank 0 and the last rank (MPI_Send and
 // MPI_Recv); the ranks between them wait without using a core. Rank 0 gets the results.
 std::vector<PingPong> PingPongs(const Session& session, const std::vector<int64_t>& sizes);
+
+// This process's affinity mask as a CPU list ("0,1"), and setting it from one (false if
+// the list is empty or the kernel refused it).
+std::string AffinityCpus();
+bool SetAffinityCpus(const std::string& list);
 
 // Every rank: a barrier at which the waiting ranks sleep instead of spinning (MPI_Ibarrier
 // polled every millisecond): Open MPI's MPI_Barrier keeps a core busy while it waits.
