@@ -206,6 +206,34 @@ TEST(MpiTest, RunsUnderYourOwnMpirunInYourLanguage) {
   EXPECT_THAT(r.stdout_text, Not(HasSubstr("Your mpirun started")));
 }
 
+// Your own mpirun binds each rank to a core of its own (with as many cores as ranks): the
+// lesson counts the cores the ranks had between them, not rank 0's one, and gives rank 0
+// the job's cores back for the pipe and the threads.
+TEST(MpiTest, YourOwnMpirunsBindingIsNotTakenForOneCore) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof set, &set);
+  if (CPU_COUNT(&set) < 2) GTEST_SKIP() << "one usable core: mpirun -np 2 would refuse";
+  std::vector<std::string> argv = {"/usr/bin/env"};
+  if (::geteuid() == 0) {
+    argv.insert(argv.end(), {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"});
+  }
+  argv.insert(argv.end(), {"mpirun", "-np", "2", lesson::RunfilePath(kBinary), "--json"});
+  argv.insert(argv.end(), kShort.begin(), kShort.end());
+  lesson::RunOptions options;
+  options.timeout = absl::Seconds(240);
+  lesson::ProgramResult r = RunMarked([&] { return lesson::RunProgram(argv, options); });
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(json.is_object()) << r.stdout_text;
+  ExpectContract(json, "mpi", {"single", "ranks"});
+  const Json& ranks = json["details"]["ranks"];
+  ASSERT_EQ(ranks.size(), 2u);
+  EXPECT_NE(ranks[0]["cpus"], ranks[1]["cpus"]) << "mpirun -np 2 binds each rank to a core";
+  EXPECT_THAT(WarningCodes(json), Not(Contains("fewer_cores")));
+  EXPECT_EQ(json["cores"], 2) << "rank 0 observed the machine with the job's cores";
+}
+
 // --trace: every rank of every launch is a process of its own in the one merged file,
 // with its compute span.
 TEST(MpiTest, TraceShowsEveryRank) {
