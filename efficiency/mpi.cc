@@ -219,11 +219,12 @@ void PrintRanks(const efficiency::Experiment& experiment, const std::vector<mpi:
                        {lesson::Tr("pid"), lesson::Table::kRight},
                        {lesson::Tr("parent pid"), lesson::Table::kRight},
                        {lesson::Tr("jobs"), lesson::Table::kRight},
-                       {lesson::Tr("usable cores"), lesson::Table::kRight}});
+                       {lesson::Tr("usable cores"), lesson::Table::kRight},
+                       {lesson::Tr("CPUs"), lesson::Table::kLeft}});
   for (const mpi::RankInfo& r : ranks) {
     table.AddRow({absl::StrFormat("%d", r.rank), r.host, absl::StrFormat("%d", r.pid),
                   absl::StrFormat("%d", r.ppid), absl::StrFormat("%d", r.jobs),
-                  absl::StrFormat("%d", r.cores)});
+                  absl::StrFormat("%d", r.cores), r.cpus});
   }
   for (const std::string& line : table.Lines()) lesson::WriteLine("  " + line);
 }
