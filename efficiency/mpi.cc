@@ -454,8 +454,8 @@ int LessonMain(const Settings& s) {
     }
   });
   f.single = one.report.samples;
-  experiment.Print("mpirun and its rank took %.2f s from start to end, %.2f s of it the timed "
-                   "runs: the rest is starting and ending processes.",
+  experiment.Print("From start to end, mpirun and its rank took %.2f s, the timed runs %.2f s "
+                   "of it: the rest is starting and ending processes.",
                    one.seconds, TimedSeconds(f.single));
 
   // Mode 2: N ranks, each its share.
@@ -479,8 +479,8 @@ int LessonMain(const Settings& s) {
   f.ranks = many.report.samples;
   f.rank_infos = many.report.ranks;
   f.mpirun_pid = many.mpirun_pid;
-  experiment.Print("mpirun and its %d ranks took %.2f s from start to end, %.2f s of it the "
-                   "timed runs.",
+  experiment.Print("From start to end, mpirun and its %d ranks took %.2f s, the timed runs "
+                   "%.2f s of it.",
                    f.RankCount(), many.seconds, TimedSeconds(f.ranks));
 
   // Part two: the ping-pongs.
