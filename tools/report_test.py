@@ -128,6 +128,7 @@ ALL_PROGRAMS = {"//efficiency:cpu_bound": prints("cpu_bound.cpp.json"),
                 "//efficiency:tbb": prints("cpu_bound.cpp.json"),
                 "//efficiency:processes_and_coroutines": prints("cpu_bound.cpp.json"),
                 "//coroutine:scale": prints("scale.cpp.json"),
+                "//efficiency:mpi": prints("mpi.cpp.json"),
                 "//efficiency:costs": prints("costs.benchmark.json")}
 ALL_PYTHON = {"cpu_bound.py": python_printing("cpu_bound.cpython.json"),
               "io_bound.py": python_printing("cpu_bound.cpython.json"),
@@ -145,6 +146,7 @@ class FailureTest(ReportTestCase):
             "//efficiency:tbb": "echo 'Title: TBB'\necho '{\"experiment\": \"tbb\"}'\n",
             "//efficiency:processes_and_coroutines": None,
             "//coroutine:scale": prints("scale.cpp.json"),
+            "//efficiency:mpi": prints("mpi.cpp.json"),
             "//efficiency:costs": prints("costs.benchmark.json"),
         }, {
             "cpu_bound.py": python_printing("cpu_bound.cpython.json"),
@@ -168,11 +170,14 @@ class FailureTest(ReportTestCase):
                 "C++ `//efficiency:processes_and_coroutines`: failed — failed to build: no such target"):
             self.assertIn(expected, stdout)
             self.assertIn(expected, stderr)
-        self.assertIn("report: 5 of 10 runs produced no figures:", stderr)
-        # n of m counts the steps that happen: the build, 6 C++ programs, 3 CPython ones,
-        # 4 timelines.
-        self.assertIn("report: [10/14] C++ costs", stderr)
-        self.assertIn("report: [14/14] timeline gather", stderr)
+        self.assertIn("report: 5 of 11 runs produced no figures:", stderr)
+        # n of m counts the steps that happen: the build, 7 C++ programs, 3 CPython ones,
+        # 5 timelines.
+        self.assertIn("report: [11/16] C++ costs", stderr)
+        self.assertIn("report: [15/16] timeline gather", stderr)
+        # MPI: its 1-rank / 2-rank rows, and what a message cost, by method and size.
+        self.assertIn("| ranks | 2 |", stdout)
+        self.assertRegex(stdout, r"\| 8 B \| [0-9.]+ µs · [0-9.]+ MB/s \| [0-9.]+ µs")
         # The hung io_bound's timeline still ran (and timed out too): named, not hidden.
         self.assertIn("timeline io_bound not drawn: timed out after 2 s (killed)", stderr)
         # The folder has everything: report.md, raw JSON of the good runs, the output of
@@ -192,7 +197,8 @@ class FailureTest(ReportTestCase):
             self.assertEqual(json.load(f)["results"][1]["bytes_per_worker"], 16384)
         if shutil.which("gnuplot"):
             for chart in ("speedup_cpu_bound.png", "memory.png", "timeline_cpu_bound.png",
-                          "timeline_gather.png"):
+                          "timeline_gather.png", "speedup_mpi.png", "parallel.png",
+                          "communication.png"):
                 self.assertTrue(os.path.isfile(os.path.join(self.out, "charts", chart)), chart)
 
     # An experiment that leaves a process behind has not ended cleanly: a failure, and
@@ -409,7 +415,7 @@ class BadFlagsTest(unittest.TestCase):
     def test_bad_flags(self):
         for flags, language, expected in (
                 (["--only=fast"], "", "report: argument --only: 'fast' is not an experiment; "
-                 "allowed: cpu_bound, io_bound, gil, tbb, processes_and_coroutines, scale, costs"),
+                 "allowed: cpu_bound, io_bound, gil, tbb, processes_and_coroutines, scale, mpi, costs"),
                 (["--only=,"], "", "report: argument --only: no experiment named; allowed: cpu_bound"),
                 (["--timeout=0"], "", "report: argument --timeout: 0 is out of range; allowed: 1 to 7200"),
                 (["--timeout=soon"], "", "report: argument --timeout: 'soon' is not an integer"),

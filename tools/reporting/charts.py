@@ -91,10 +91,49 @@ def memory_chart(selected, outcomes):
                  log_scale=True)
 
 
+def parallel_chart(selected, outcomes):
+    """cpu_bound's threads, processes and TBB beside MPI's ranks: the same job spread over
+    the cores four ways (C++ speedups over each run's own single); None without both."""
+    runs = {e.name: tables.find(outcomes, e, catalogue.CPP) for e in selected
+            if e.name in ("cpu_bound", "mpi")}
+    if not all(runs.get(name) and runs[name].ok for name in ("cpu_bound", "mpi")):
+        return None
+    data = []
+    for name in ("cpu_bound", "mpi"):
+        for r in runs[name].measurement.results:
+            if r.mode != "single" and r.speedup is not None:
+                data.append((f"{name}: {r.mode} ({r.workers})", [r.speedup]))
+    if not data:
+        return None
+    return Chart("parallel", _("One CPU-bound job, spread over the cores four ways: speedup "
+                               "over one thread"), _("speedup (x)"), ["C++"], data,
+                 reference=1.0)
+
+
+def communication_chart(selected, outcomes):
+    """One-way time of a message by size: MPI, a pipe, threads (log scale); or None."""
+    for experiment in selected:
+        rows = tables.communication_rows(tables.find(outcomes, experiment, catalogue.CPP))
+        if not rows:
+            continue
+        named = [(m, name) for m, name in tables.communication_methods()
+                 if any(r["method"] == m for r in rows)]
+        methods = [m for m, _name in named]
+        by_size = {}
+        for r in rows:
+            by_size.setdefault(r["bytes"], {})[r["method"]] = r["one_way_us"]
+        data = [(tables.bytes_text(size), [by_size[size].get(m) for m in methods])
+                for size in sorted(by_size)]
+        return Chart("communication", _("What a message costs, one way (log scale)"),
+                     _("microseconds"), [name for _m, name in named], data, log_scale=True)
+    return None
+
+
 def all_charts(selected, outcomes):
     charts = [speedup_chart(e, outcomes) for e in selected
               if e.cpp.output == catalogue.EXPERIMENT_JSON]
-    charts.append(memory_chart(selected, outcomes))
+    charts += [parallel_chart(selected, outcomes), communication_chart(selected, outcomes),
+               memory_chart(selected, outcomes)]
     return [c for c in charts if c is not None]
 
 

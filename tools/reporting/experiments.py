@@ -141,6 +141,16 @@ EXPERIMENTS = (
                               "coroutines sleep at the same time, on one thread.")),),
     ),
     Experiment(
+        name="mpi",
+        title=_("Beyond one machine: the CPU-bound job over MPI ranks, and what a message "
+                "costs (综合优势, after 多进程+协程)"),
+        cpp=CppRun("//efficiency:mpi"),
+        timelines=(Timeline("mpi", "//efficiency:mpi", ("--repeats=1", "--sizes=8"),
+                            _("1 rank, then 2: each rank is a process of its own (mpirun "
+                              "starts them), computing its share at the same time as the "
+                              "other; their partial sums reach rank 0 as messages.")),),
+    ),
+    Experiment(
         name="costs",
         title=_("Micro-costs: create, switch, lock (进程、线程、协程: 优势/劣势)"),
         # 0.5 s per benchmark, Google Benchmark's own default (costs' default is 0.1 s).

@@ -278,6 +278,44 @@ def detail_table(outcome):
                            _("peak RSS"), _("memory per worker")], body)
 
 
+def communication_rows(outcome):
+    """The ping-pong rows of a run that measured what a message costs (//efficiency:mpi's
+    details.communication: method, bytes, one_way_us, megabytes_per_second); [] if none."""
+    details = outcome.measurement.raw.get("details") if outcome and outcome.ok else None
+    rows = details.get("communication") if isinstance(details, dict) else None
+    if not isinstance(rows, list):
+        return []
+    return [r for r in rows if isinstance(r, dict) and isinstance(r.get("bytes"), int)
+            and isinstance(r.get("one_way_us"), (int, float))]
+
+
+def communication_methods():
+    """(method, its column name in the reader's language), in the order shown."""
+    return (("mpi", _("MPI, 2 ranks")), ("pipe", _("pipe, 2 processes")),
+            ("threads", _("2 threads")))
+
+
+def communication_table(outcome):
+    """One row per message size: one-way time and bandwidth of each method; "" if none."""
+    rows = communication_rows(outcome)
+    if not rows:
+        return ""
+    methods = [(m, name) for m, name in communication_methods()
+               if any(r["method"] == m for r in rows)]
+    by_size = {}
+    for r in rows:
+        by_size.setdefault(r["bytes"], {})[r["method"]] = r
+    body = []
+    for size in sorted(by_size):
+        cells = [bytes_text(size)]
+        for method, _name in methods:
+            r = by_size[size].get(method)
+            cells.append(DASH if r is None else "%s µs · %s MB/s" % (
+                figures(r["one_way_us"]), figures(r.get("megabytes_per_second") or 0)))
+        body.append(cells)
+    return markdown_table([_("message")] + [name for _m, name in methods], body)
+
+
 def status_name(status):
     return {outcomes_lib.OK: _("ok"), outcomes_lib.FAILED: _("failed"),
             outcomes_lib.NOT_RUN: _("not run")}.get(status, status)
@@ -307,6 +345,10 @@ def experiment_section(experiment, outcomes, level="##"):
             for note in (warnings_note(experiment, outcomes), work_note(experiment, outcomes)):
                 if note:
                     lines += [note, ""]
+        communication = communication_table(cpp)
+        if communication:
+            lines += [_("What a message costs, one way (a ping-pong; 进程之间数据通信不方便):"), "",
+                      communication, ""]
     for o in problems(mine):
         lines += [_("**Not measured:** %s") % status_line(o), ""]
     return lines
