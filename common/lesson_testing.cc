@@ -1,6 +1,7 @@
 #include "common/lesson_testing.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "gtest/gtest.h"
 
@@ -66,6 +67,22 @@ void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>
   EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1)
       << command_line << ": " << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0) << command_line;
+}
+
+Groups Search(const std::string& text, const std::string& pattern) {
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex(pattern))) return {};
+  return Groups(match.begin(), match.end());
+}
+
+std::vector<Groups> SearchAll(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  std::vector<Groups> all;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+       ++it) {
+    all.emplace_back(it->begin(), it->end());
+  }
+  return all;
 }
 
 }  // namespace lesson::testing

@@ -6,6 +6,7 @@
 //   lesson::ProgramResult r = lesson::testing::RunLesson("thread/lock", {"--runs=3"});
 //   std::vector<std::string> lines = lesson::testing::Lines(r.stdout_text);
 //   EXPECT_LT(FindLine(lines, "t1 reads"), FindLine(lines, "t2 reads"));
+//   Groups pid = lesson::testing::Search(r.stdout_text, "main: PID (\\d+)");
 //   lesson::testing::ExpectRejected("thread/lock", "--runs=0");
 //
 // Each chapter's lesson_testing.h binds its own package name on top of these.
@@ -34,6 +35,18 @@ int FindLine(const std::vector<std::string>& lines, std::string_view needle, int
 
 // How many times `needle` occurs in `text`.
 int Count(const std::string& text, std::string_view needle);
+
+// A match of a pattern: [0] is the whole match, [1], [2]... its groups. Empty if the
+// pattern was not found.
+using Groups = std::vector<std::string>;
+
+// The first match of `pattern` (ECMAScript syntax, as std::regex) in `text`. The regex
+// engine lives in lesson_testing.cc: <regex> costs every file that includes it seconds
+// of compile time, and tests only need to find numbers in a lesson's output.
+Groups Search(const std::string& text, const std::string& pattern);
+
+// Every match of `pattern` in `text`, in order.
+std::vector<Groups> SearchAll(const std::string& text, const std::string& pattern);
 
 // The lesson's live output: everything before its "What to notice" list, whose prose may
 // mention the very phrases a test looks for.

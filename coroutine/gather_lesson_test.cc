@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,9 +16,12 @@
 namespace {
 
 using ::coro_lessons::testing::FindLine;
+using ::coro_lessons::testing::Groups;
 using ::coro_lessons::testing::Lines;
 using ::coro_lessons::testing::ExpectRejected;
 using ::coro_lessons::testing::RunLesson;
+using ::coro_lessons::testing::Search;
+using ::coro_lessons::testing::SearchAll;
 using ::testing::HasSubstr;
 
 TEST(GatherLessonTest, ConcurrentOnOneThread) {
@@ -38,17 +40,16 @@ TEST(GatherLessonTest, ConcurrentOnOneThread) {
   EXPECT_THAT(r.stdout_text, HasSubstr("TypeError: Passing coroutines is forbidden"));
 
   // Every hello() printed the main thread's ident, the one printed at the start.
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m,
-                                std::regex("current_thread\\(\\) here is <_MainThread\\("
-                                           "MainThread, started (\\d+)\\)>")));
+  const Groups m = Search(r.stdout_text,
+                         "current_thread\\(\\) here is <_MainThread\\("
+                         "MainThread, started (\\d+)\\)>");
+  ASSERT_FALSE(m.empty()) << r.stdout_text;
   const std::string main_thread = m[1];
   std::set<std::string> threads;
-  const std::regex hello_thread(
-      "Hello (?:world|again)! \\(<_MainThread\\(MainThread, started (\\d+)\\)>\\)");
-  for (std::sregex_iterator it(r.stdout_text.begin(), r.stdout_text.end(), hello_thread), end;
-       it != end; ++it) {
-    threads.insert((*it)[1]);
+  for (const Groups& hello : SearchAll(
+           r.stdout_text,
+           "Hello (?:world|again)! \\(<_MainThread\\(MainThread, started (\\d+)\\)>\\)")) {
+    threads.insert(hello[1]);
   }
   EXPECT_EQ(threads, std::set<std::string>{main_thread});
 }

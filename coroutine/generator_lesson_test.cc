@@ -1,6 +1,5 @@
 // //coroutine:generator: lazy start, pulls interleave with the body, early drop cleans up,
 // send() round-trips, one thread, the frame off the stack.
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,8 +11,10 @@
 namespace {
 
 using ::coro_lessons::testing::FindLine;
+using ::coro_lessons::testing::Groups;
 using ::coro_lessons::testing::Lines;
 using ::coro_lessons::testing::RunLesson;
+using ::coro_lessons::testing::SearchAll;
 using ::testing::HasSubstr;
 
 TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
@@ -45,10 +46,8 @@ TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
 
   // Every thread id printed is the same one.
   std::set<std::string> threads;
-  const std::regex thread_id("thread (\\d+)");
-  for (std::sregex_iterator it(r.stdout_text.begin(), r.stdout_text.end(), thread_id), end;
-       it != end; ++it) {
-    threads.insert((*it)[1]);
+  for (const Groups& thread_id : SearchAll(r.stdout_text, "thread (\\d+)")) {
+    threads.insert(thread_id[1]);
   }
   EXPECT_EQ(threads.size(), 1u);
   EXPECT_THAT(r.stdout_text, HasSubstr("took turns on one thread"));

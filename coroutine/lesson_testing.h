@@ -24,7 +24,10 @@ inline void ExpectRejected(std::string_view lesson_name, const std::string& bad_
 }
 
 using lesson::testing::FindLine;
+using lesson::testing::Groups;
 using lesson::testing::Lines;
+using lesson::testing::Search;
+using lesson::testing::SearchAll;
 
 }  // namespace coro_lessons::testing
 

@@ -1,6 +1,5 @@
 // //coroutine:producer_consumer prints the tutorial's output lines, in order, on one thread,
 // and counts the hand-overs the program made.
-#include <regex>
 #include <string>
 
 #include "coroutine/lesson_testing.h"
@@ -9,7 +8,9 @@
 
 namespace {
 
+using ::coro_lessons::testing::Groups;
 using ::coro_lessons::testing::RunLesson;
+using ::coro_lessons::testing::Search;
 using ::testing::HasSubstr;
 
 // The tutorial's output block, verbatim (CPython 3.11.7 prints it too).
@@ -32,9 +33,9 @@ TEST(ProducerConsumerLessonTest, TutorialOutputLines) {
   EXPECT_THAT(r.stdout_text, HasSubstr("CPython 3.11.7 prints exactly these nine lines"));
   // c.send(None) and three send()s, each answered by a yield.
   EXPECT_THAT(r.stdout_text, HasSubstr("control changed hands 8 times"));
-  std::smatch m;
-  const std::regex threads("the producer \\(thread (\\d+)\\) and the consumer \\(thread (\\d+)\\)");
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m, threads));
+  const Groups m = Search(r.stdout_text,
+                          "the producer \\(thread (\\d+)\\) and the consumer \\(thread (\\d+)\\)");
+  ASSERT_FALSE(m.empty()) << r.stdout_text;
   EXPECT_EQ(m[1], m[2]);
 }
 

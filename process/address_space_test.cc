@@ -1,6 +1,5 @@
 // //process:address_space: the child's write to a global is invisible to the parent at
 // the same address; the value arrives through a pipe; a MAP_SHARED page is shared.
-#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -11,7 +10,9 @@ namespace process {
 namespace {
 
 using ::process::testing::ExpectRejected;
+using ::process::testing::Groups;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 
 TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
@@ -19,13 +20,12 @@ TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
 
-  std::smatch child, parent_after;
-  ASSERT_TRUE(
-      std::regex_search(r.stdout_text, child,
-                        std::regex("child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)")));
-  ASSERT_TRUE(std::regex_search(
-      r.stdout_text, parent_after,
-      std::regex("parent \\(PID \\d+\\): g_counter = 0 at (0x[0-9a-f]+)   <- after join")));
+  const Groups child =
+      Search(r.stdout_text, "child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)");
+  ASSERT_FALSE(child.empty()) << r.stdout_text;
+  const Groups parent_after = Search(
+      r.stdout_text, "parent \\(PID \\d+\\): g_counter = 0 at (0x[0-9a-f]+)   <- after join");
+  ASSERT_FALSE(parent_after.empty()) << r.stdout_text;
   EXPECT_EQ(child[1], parent_after[1]);  // Same address, different values.
 
   EXPECT_THAT(r.stdout_text, HasSubstr("read \"12345\" (5 bytes); g_counter = 12345 now"));

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -21,8 +20,10 @@ namespace {
 
 using ::process::testing::ExpectRejected;
 using ::process::testing::FindLine;
+using ::process::testing::Groups;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -64,9 +65,9 @@ TEST(JoinTest, OrderWithoutAndWithJoin) {
 TEST(JoinTest, TutorialLinesUnchangedInChinese) {
   lesson::ProgramResult r = RunLesson("join", {"--work=0s", "--lang=zh"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n我是主进程，PID是\\d+\n")));
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n开始写代码，PID是\\d+\n")));
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\n休息一会儿，PID是\\d+\n")));
+  EXPECT_FALSE(Search(r.stdout_text, "\n我是主进程，PID是\\d+\n").empty()) << r.stdout_text;
+  EXPECT_FALSE(Search(r.stdout_text, "\n开始写代码，PID是\\d+\n").empty()) << r.stdout_text;
+  EXPECT_FALSE(Search(r.stdout_text, "\n休息一会儿，PID是\\d+\n").empty()) << r.stdout_text;
 }
 
 // The orphan's PPID changes from its parent to the lesson, which adopts and reaps it.
@@ -74,12 +75,12 @@ TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
   lesson::ProgramResult r = RunLesson("join", {"--work=0s"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
-  std::smatch before, after, main_pid;
-  ASSERT_TRUE(
-      std::regex_search(r.stdout_text, before, std::regex("orphan: PID (\\d+), PPID (\\d+)")));
-  ASSERT_TRUE(std::regex_search(r.stdout_text, after, std::regex("my PPID is now (\\d+)")));
-  ASSERT_TRUE(std::regex_search(r.stdout_text, main_pid,
-                                std::regex("main \\(PID (\\d+)\\) adopted the orphan (\\d+)")));
+  const Groups before = Search(r.stdout_text, "orphan: PID (\\d+), PPID (\\d+)");
+  ASSERT_FALSE(before.empty()) << r.stdout_text;
+  const Groups after = Search(r.stdout_text, "my PPID is now (\\d+)");
+  ASSERT_FALSE(after.empty()) << r.stdout_text;
+  const Groups main_pid = Search(r.stdout_text, "main \\(PID (\\d+)\\) adopted the orphan (\\d+)");
+  ASSERT_FALSE(main_pid.empty()) << r.stdout_text;
   EXPECT_NE(before[2], after[1]);    // Re-parented...
   EXPECT_EQ(after[1], main_pid[1]);  // ...to the lesson, its subreaper.
   EXPECT_EQ(before[1], main_pid[2]);
@@ -92,8 +93,8 @@ TEST(JoinTest, TraceShowsTheChildAndMainWaitingForIt) {
   const std::string path = ::testing::TempDir() + "/join_trace.json";
   lesson::ProgramResult r = RunLesson("join", {"--work=200ms", "--trace=" + path});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
+  const Groups m = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
+  ASSERT_FALSE(m.empty()) << r.stdout_text;
   const int main_pid = std::stoi(m[1]);
 
   std::ifstream file(path);

@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -17,8 +16,10 @@ namespace {
 
 using ::process::testing::ExpectRejected;
 using ::process::testing::FindLine;
+using ::process::testing::Groups;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -42,8 +43,8 @@ TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
   EXPECT_THAT(r.stdout_text, HasSubstr("main: p2 exited with code 0, p3 exited with code 0"));
 
   // p1 lived at least the deadline: the watchdog slept that long before the kill.
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(lines[died], m, std::regex("after (\\d+) ms")));
+  const Groups m = Search(lines[died], "after (\\d+) ms");
+  ASSERT_FALSE(m.empty()) << lines[died];
   EXPECT_GE(std::stoi(m[1]), 300);
 }
 

@@ -25,8 +25,11 @@ inline void ExpectRejected(std::string_view lesson_name, const std::string& bad_
 }
 
 using lesson::testing::FindLine;
+using lesson::testing::Groups;
 using lesson::testing::LiveOutput;
 using lesson::testing::Lines;
+using lesson::testing::Search;
+using lesson::testing::SearchAll;
 
 }  // namespace process::testing
 

@@ -1,6 +1,5 @@
 // //process:main_and_child: the child's PPID is the main process's PID, every child has
 // a PID of its own, each ends with code 0 and none is left behind.
-#include <regex>
 #include <set>
 #include <string>
 
@@ -11,8 +10,10 @@
 namespace process {
 namespace {
 
+using ::process::testing::Groups;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 
 TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
@@ -21,20 +22,20 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
   EXPECT_EQ(r.leftover_processes, 0);
   EXPECT_THAT(r.stdout_text, HasSubstr("主进程、子进程  (Main process and child process)"));
 
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
-  const std::string main_pid = m[1];
+  const Groups main_line = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
+  ASSERT_FALSE(main_line.empty()) << r.stdout_text;
+  const std::string main_pid = main_line[1];
 
   // Each child prints the tutorial's lines unchanged, then its PID and PPID.
   EXPECT_EQ(lesson::testing::Count(r.stdout_text, "开始写代码，PID是"), 3);
   EXPECT_EQ(lesson::testing::Count(r.stdout_text, "休息一会儿，PID是"), 3);
   std::set<std::string> child_pids;
-  const std::regex child_line("\\(child: PID (\\d+), its parent's PID \\(PPID\\) (\\d+),");
   for (const std::string& line : Lines(r.stdout_text)) {
-    if (std::regex_search(line, m, child_line)) {
+    const Groups m = Search(line, "\\(child: PID (\\d+), its parent's PID \\(PPID\\) (\\d+),");
+    if (!m.empty()) {
       EXPECT_EQ(m[2], main_pid);  // The parent of each child is the main process.
       EXPECT_NE(m[1], main_pid);
-      EXPECT_THAT(r.stdout_text, HasSubstr("开始写代码，PID是" + m[1].str() + "\n"));
+      EXPECT_THAT(r.stdout_text, HasSubstr("开始写代码，PID是" + m[1] + "\n"));
       child_pids.insert(m[1]);
     }
   }
@@ -50,26 +51,25 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
 TEST(MainAndChildTest, ProcListsBothProcesses) {
   lesson::ProgramResult r = RunLesson("main_and_child");
   ASSERT_EQ(r.exit_code, 0);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("我是主进程，PID是(\\d+)")));
+  const Groups m = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
+  ASSERT_FALSE(m.empty()) << r.stdout_text;
   const std::string main_pid = m[1];
   // A /proc row whose PPID column is the main PID: the child, alive at that moment.
-  EXPECT_TRUE(std::regex_search(
-      r.stdout_text, std::regex("\n +\\d+ +" + main_pid + " +[RSD] +main_and_child .*child process")))
+  EXPECT_FALSE(
+      Search(r.stdout_text, "\n +\\d+ +" + main_pid + " +[RSD] +main_and_child .*child process")
+          .empty())
       << r.stdout_text;
-  EXPECT_TRUE(
-      std::regex_search(r.stdout_text, std::regex("\n +" + main_pid + " .*main process")))
+  EXPECT_FALSE(Search(r.stdout_text, "\n +" + main_pid + " .*main process").empty())
       << r.stdout_text;
 }
 
 // Parent and child print the same address for the global: an address is not a PID.
 TEST(MainAndChildTest, SameAddressInBothProcesses) {
   lesson::ProgramResult r = RunLesson("main_and_child");
-  std::smatch child, parent;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, child,
-                                std::regex("\\(child: PID .*&g_marker = (0x[0-9a-f]+)\\)")));
-  ASSERT_TRUE(
-      std::regex_search(r.stdout_text, parent, std::regex("main: &g_marker = (0x[0-9a-f]+)")));
+  const Groups child = Search(r.stdout_text, "\\(child: PID .*&g_marker = (0x[0-9a-f]+)\\)");
+  ASSERT_FALSE(child.empty()) << r.stdout_text;
+  const Groups parent = Search(r.stdout_text, "main: &g_marker = (0x[0-9a-f]+)");
+  ASSERT_FALSE(parent.empty()) << r.stdout_text;
   EXPECT_EQ(child[1], parent[1]);
 }
 

@@ -2,7 +2,6 @@
 // each with its own PID, its own copy of a global, and its own CPU time and memory as
 // the kernel accounts them.
 #include <algorithm>
-#include <regex>
 #include <set>
 #include <string>
 
@@ -14,8 +13,10 @@ namespace process {
 namespace {
 
 using ::process::testing::ExpectRejected;
+using ::process::testing::Groups;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 
 struct TableRow {
@@ -39,22 +40,23 @@ TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
   EXPECT_THAT(r.stdout_text, HasSubstr("g_value = 2 at"));
 
   // run, PID, CPU asked, CPU used, in kernel, page faults, memory touched, peak RSS, ended
-  const std::regex row_pattern(
+  // The pattern is anchored with ^...$: the whole line must be a row.
+  const std::string row_pattern =
       "^ +(\\d) +(\\d+) +(\\d+) ms +(\\d+) ms +\\d+ ms +\\d+ +(\\d+) MiB +([0-9.]+) MiB +exited "
-      "with code 0$");
+      "with code 0$";
   std::vector<TableRow> rows;
   for (const std::string& line : Lines(r.stdout_text)) {
-    std::smatch m;
-    if (std::regex_match(line, m, row_pattern)) {
+    const Groups m = Search(line, row_pattern);
+    if (!m.empty()) {
       rows.push_back({std::stoi(m[1]), m[2], std::stod(m[3]), std::stod(m[4]), std::stod(m[5]),
                       std::stod(m[6])});
     }
   }
   ASSERT_EQ(rows.size(), 2u) << r.stdout_text;
   EXPECT_NE(rows[0].pid, rows[1].pid);
-  std::smatch main_pid;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, main_pid, std::regex("main: PID (\\d+)")));
-  EXPECT_NE(rows[0].pid, main_pid[1].str());
+  const Groups main_pid = Search(r.stdout_text, "main: PID (\\d+)");
+  ASSERT_FALSE(main_pid.empty()) << r.stdout_text;
+  EXPECT_NE(rows[0].pid, main_pid[1]);
   for (const TableRow& row : rows) {
     // The run computes until its own CPU clock reaches the target: never less (the
     // table rounds to whole milliseconds).
@@ -65,10 +67,8 @@ TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
   EXPECT_GE(rows[1].peak_mib - rows[0].peak_mib, 6.0);
 
   // The closing point quotes this run's table: the least and most extra CPU time.
-  std::smatch extra;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, extra,
-                                std::regex("asked to compute: (\\d+) to (\\d+) ms more")))
-      << r.stdout_text;
+  const Groups extra = Search(r.stdout_text, "asked to compute: (\\d+) to (\\d+) ms more");
+  ASSERT_FALSE(extra.empty()) << r.stdout_text;
   const double extra0 = rows[0].cpu_used_ms - rows[0].cpu_asked_ms;
   const double extra1 = rows[1].cpu_used_ms - rows[1].cpu_asked_ms;
   // The table and the sentence round separately: allow 1 ms.

@@ -1,7 +1,6 @@
 // //process:start_methods: a forked child sees main's memory, a spawned one starts fresh,
 // and spawned children without the role check form a chain of exactly --max_depth
 // processes, each the child of the one before.
-#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -12,8 +11,10 @@ namespace process {
 namespace {
 
 using ::process::testing::ExpectRejected;
+using ::process::testing::Groups;
 using ::process::testing::Lines;
 using ::process::testing::RunLesson;
+using ::process::testing::Search;
 using ::testing::HasSubstr;
 
 TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
@@ -21,20 +22,26 @@ TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0);
 
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, m, std::regex("main: PID (\\d+), g_setting = 42")));
-  const std::string main_pid = m[1];
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\\[fork child\\] PID \\d+, PPID " +
-                                                          main_pid + ": g_setting = 42")));
-  EXPECT_TRUE(std::regex_search(r.stdout_text, std::regex("\\[spawn child\\] PID \\d+, PPID " +
-                                                          main_pid + ": g_setting = 0")));
+  const Groups main_line = Search(r.stdout_text, "main: PID (\\d+), g_setting = 42");
+  ASSERT_FALSE(main_line.empty()) << r.stdout_text;
+  const std::string main_pid = main_line[1];
+  EXPECT_FALSE(
+      Search(r.stdout_text, "\\[fork child\\] PID \\d+, PPID " + main_pid + ": g_setting = 42")
+          .empty())
+      << r.stdout_text;
+  EXPECT_FALSE(
+      Search(r.stdout_text, "\\[spawn child\\] PID \\d+, PPID " + main_pid + ": g_setting = 0")
+          .empty())
+      << r.stdout_text;
 
   // The chain: depth d's parent is depth d-1 (depth 1's is main).
-  const std::regex level("\\[depth (\\d)\\] PID (\\d+) \\(PPID (\\d+)\\): main\\(\\) ran again");
+  const std::string level =
+      "\\[depth (\\d)\\] PID (\\d+) \\(PPID (\\d+)\\): main\\(\\) ran again";
   std::string expected_parent = main_pid;
   int depth = 0;
   for (const std::string& line : Lines(r.stdout_text)) {
-    if (!std::regex_search(line, m, level)) continue;
+    const Groups m = Search(line, level);
+    if (m.empty()) continue;
     ++depth;
     EXPECT_EQ(std::stoi(m[1]), depth);
     EXPECT_EQ(m[3], expected_parent);

@@ -1,6 +1,5 @@
 #include <sched.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -14,15 +13,15 @@ using testing::HasSubstr;
 using testing::Not;
 using thread_testing::Count;
 using thread_testing::ExpectRejected;
+using thread_testing::Groups;
 using thread_testing::RunLesson;
+using thread_testing::SearchAll;
 
 // The "CPU/wall" figure of each of the cases, in order.
 std::vector<double> CpuPerWall(const std::string& out) {
   std::vector<double> ratios;
-  const std::regex figure("CPU/wall (\\d+\\.\\d+)");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), figure);
-       it != std::sregex_iterator(); ++it) {
-    ratios.push_back(std::stod((*it)[1]));
+  for (const Groups& figure : SearchAll(out, "CPU/wall (\\d+\\.\\d+)")) {
+    ratios.push_back(std::stod(figure[1]));
   }
   return ratios;
 }

@@ -36,7 +36,10 @@ inline void ExpectRejected(std::string_view name, const std::string& bad_flag) {
 }
 
 using lesson::testing::Count;
+using lesson::testing::Groups;
 using lesson::testing::LiveOutput;
+using lesson::testing::Search;
+using lesson::testing::SearchAll;
 
 // The position of `needle` in `text`, failing the test if it is missing.
 inline size_t Find(const std::string& text, std::string_view needle) {

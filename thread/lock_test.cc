@@ -1,4 +1,3 @@
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -11,14 +10,15 @@ namespace {
 
 using lesson::RunfilePath;
 using lesson::RunProgram;
+using thread_testing::Groups;
+using thread_testing::SearchAll;
 
 // The "runs with lost updates: X of N" counts, in the order the lesson prints them.
 std::vector<int> LostRunCounts(const std::string& out, int runs) {
   std::vector<int> counts;
-  const std::regex line("runs with lost updates: (\\d+) of " + std::to_string(runs));
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), line);
-       it != std::sregex_iterator(); ++it) {
-    counts.push_back(std::stoi((*it)[1]));
+  for (const Groups& line :
+       SearchAll(out, "runs with lost updates: (\\d+) of " + std::to_string(runs))) {
+    counts.push_back(std::stoi(line[1]));
   }
   return counts;
 }

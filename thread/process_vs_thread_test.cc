@@ -1,4 +1,3 @@
-#include <regex>
 #include <set>
 #include <string>
 
@@ -10,7 +9,10 @@ namespace {
 
 using testing::HasSubstr;
 using thread_testing::ExpectRejected;
+using thread_testing::Groups;
 using thread_testing::RunLesson;
+using thread_testing::Search;
+using thread_testing::SearchAll;
 
 // The thread's write is seen by main; the child process's write to the same address is not.
 TEST(ProcessVsThreadTest, ThreadsShareMemoryProcessesDoNot) {
@@ -22,10 +24,8 @@ TEST(ProcessVsThreadTest, ThreadsShareMemoryProcessesDoNot) {
   EXPECT_THAT(out, HasSubstr("= 7  <- still 7: the child's write is not seen"));
   // Every line names the same virtual address for the variable.
   std::set<std::string> addresses;
-  const std::regex address("at (0x[0-9a-f]+)");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), address);
-       it != std::sregex_iterator(); ++it) {
-    addresses.insert((*it)[1]);
+  for (const Groups& address : SearchAll(out, "at (0x[0-9a-f]+)")) {
+    addresses.insert(address[1]);
   }
   EXPECT_EQ(addresses.size(), 1u) << out;
 }
@@ -33,11 +33,10 @@ TEST(ProcessVsThreadTest, ThreadsShareMemoryProcessesDoNot) {
 // Both threads report the same process id, each its own thread id.
 TEST(ProcessVsThreadTest, SamePidDifferentThreadIds) {
   auto r = RunLesson("process_vs_thread", {"--spin=10ms"});
-  std::smatch main_match, thread_match;
-  const std::regex main_line("main thread:   pid (\\d+), thread id (\\d+)");
-  const std::regex thread_line("second thread: pid (\\d+), thread id (\\d+)");
-  ASSERT_TRUE(std::regex_search(r.stdout_text, main_match, main_line)) << r.stdout_text;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, thread_match, thread_line)) << r.stdout_text;
+  const Groups main_match = Search(r.stdout_text, "main thread:   pid (\\d+), thread id (\\d+)");
+  ASSERT_FALSE(main_match.empty()) << r.stdout_text;
+  const Groups thread_match = Search(r.stdout_text, "second thread: pid (\\d+), thread id (\\d+)");
+  ASSERT_FALSE(thread_match.empty()) << r.stdout_text;
   EXPECT_EQ(main_match[1], thread_match[1]);
   EXPECT_EQ(main_match[1], main_match[2]);  // The main thread's id is the pid.
   EXPECT_NE(thread_match[1], thread_match[2]);
@@ -56,13 +55,10 @@ TEST(ProcessVsThreadTest, ResourcesBelongToTheProcess) {
 // to main, which only waited. The bound is loose: main did almost nothing.
 TEST(ProcessVsThreadTest, SchedulingIsPerThread) {
   auto r = RunLesson("process_vs_thread", {"--spin=200ms"});
-  std::smatch main_row, second_row;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, main_row,
-                                std::regex("main thread \\(\\d+\\) +([0-9.]+)")))
-      << r.stdout_text;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, second_row,
-                                std::regex("second thread \\(\\d+\\) +([0-9.]+)")))
-      << r.stdout_text;
+  const Groups main_row = Search(r.stdout_text, "main thread \\(\\d+\\) +([0-9.]+)");
+  ASSERT_FALSE(main_row.empty()) << r.stdout_text;
+  const Groups second_row = Search(r.stdout_text, "second thread \\(\\d+\\) +([0-9.]+)");
+  ASSERT_FALSE(second_row.empty()) << r.stdout_text;
   const double main_cpu_ms = std::stod(main_row[1]);
   const double second_cpu_ms = std::stod(second_row[1]);
   EXPECT_GE(second_cpu_ms, 150.0) << "it computed for 200 ms of its own CPU time";

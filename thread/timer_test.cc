@@ -1,4 +1,3 @@
-#include <regex>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -11,14 +10,15 @@ namespace {
 using testing::HasSubstr;
 using thread_testing::ExpectRejected;
 using thread_testing::Find;
+using thread_testing::Groups;
 using thread_testing::RunLesson;
+using thread_testing::Search;
 
 // The timer's function starts after the delay, never before it; then the tutorial's lines.
 TEST(TimerLessonTest, StartsAfterTheDelay) {
   auto r = RunLesson("timer", {"--delay=200ms"});
-  std::smatch fired;
-  ASSERT_TRUE(std::regex_search(r.stdout_text, fired,
-                                std::regex("\\(([0-9.]+) ms after start\\(\\), on thread t1\\)")));
+  const Groups fired = Search(r.stdout_text, "\\(([0-9.]+) ms after start\\(\\), on thread t1\\)");
+  ASSERT_FALSE(fired.empty()) << r.stdout_text;
   EXPECT_GE(std::stod(fired[1]), 200.0);
   EXPECT_THAT(r.stdout_text, HasSubstr("threads alive now: 2"));
   const std::string& out = r.stdout_text;
