@@ -2,16 +2,15 @@
 // one thread for all, printed as Python prints it. (How long it took is an experiment, not
 // asserted here; the sentence chosen from it is tested in conclusions_test.cc.)
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/trace_reading.h"
 #include "coroutine/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 
 namespace {
 
@@ -70,20 +69,16 @@ TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
   lesson::ProgramResult r =
       RunLesson("gather", {"--sleep=50ms", "--nosequential", "--trace=" + path});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::ifstream file(path);
-  ASSERT_TRUE(file.good()) << "no trace at " << path;
-  const nlohmann::json trace = nlohmann::json::parse(file);
+  const trace_reading::Trace trace = trace_reading::Read(path);
+  ASSERT_EQ(trace.error, "");
   // Each task's sleep: [begin, end] on its async track; and the threads they ran on.
   std::map<std::string, std::pair<double, double>> sleeps;
-  std::set<int> tids;
-  for (const auto& e : trace["traceEvents"]) {
-    if (e["ph"] != "b" && e["ph"] != "e") continue;
-    // A coroutine track's state is in args.state (its category is "coroutine").
-    if (!e.contains("args") || e["args"].value("state", "") != "sleep") continue;
-    const std::string id = e["id"];
-    tids.insert(e["tid"].get<int>());
-    if (e["ph"] == "b") sleeps[id].first = e["ts"].get<double>();
-    if (e["ph"] == "e") sleeps[id].second = e["ts"].get<double>();
+  std::set<long> tids;
+  for (const trace_reading::Event& e : trace.events) {
+    if ((e.phase != "b" && e.phase != "e") || e.state != "sleep") continue;
+    tids.insert(e.tid);
+    if (e.phase == "b") sleeps[e.id].first = e.ts;
+    if (e.phase == "e") sleeps[e.id].second = e.ts;
   }
   ASSERT_EQ(sleeps.size(), 3u);
   EXPECT_EQ(tids.size(), 1u);

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <string>
 
+#include "common/trace_reading.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "process/lesson_testing.h"
 
 namespace process {
@@ -99,40 +98,23 @@ TEST(JoinTest, TraceShowsTheChildAndMainWaitingForIt) {
   ASSERT_FALSE(m.empty()) << r.stdout_text;
   const int main_pid = std::stoi(m[1]);
 
-  std::ifstream file(path);
-  const nlohmann::json trace = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.contains("traceEvents")) << "not a trace: " << path;
-  std::map<int, std::string> names;                // pid -> process_name
-  std::map<int, std::pair<double, double>> alive;  // pid -> first and last event
-  std::vector<std::pair<double, double>> joins;    // main's join spans
-  double open_join = -1;
-  for (const nlohmann::json& e : trace["traceEvents"]) {
-    const std::string ph = e.value("ph", "");
-    const int pid = e.value("pid", 0);
-    const double ts = e.value("ts", 0.0);
-    if (ph == "M") {
-      if (e.value("name", "") == "process_name") {
-        names[pid] = e.value("args", nlohmann::json::object()).value("name", "");
-      }
-      continue;
-    }
-    auto [it, inserted] = alive.emplace(pid, std::make_pair(ts, ts));
-    if (!inserted) it->second.second = std::max(it->second.second, ts);
-    if (pid == main_pid && ph == "B" && e.value("cat", "") == "join") open_join = ts;
-    if (pid == main_pid && ph == "E" && open_join >= 0) {
-      joins.emplace_back(open_join, ts);
-      open_join = -1;
-    }
+  const trace_reading::Trace trace = trace_reading::Read(path);
+  ASSERT_EQ(trace.error, "");
+  std::map<long, std::pair<double, double>> alive;  // pid -> first and last event
+  std::vector<std::pair<double, double>> joins;     // main's join spans
+  for (const trace_reading::Event& e : trace.events) {
+    auto [it, inserted] = alive.emplace(e.pid, std::make_pair(e.ts, e.ts));
+    if (!inserted) it->second.second = std::max(it->second.second, e.ts);
+  }
+  for (const trace_reading::Span& s : trace.InState("join")) {
+    if (s.pid == main_pid) joins.emplace_back(s.begin, s.end);
   }
   // Two p1s (without and with join), each a process of its own, not main.
-  std::vector<int> p1s;
-  for (const auto& [pid, name] : names) {
-    if (name == "p1") p1s.push_back(pid);
-  }
+  const std::vector<long> p1s = trace.PidsNamed("p1");
   ASSERT_EQ(p1s.size(), 2u) << "processes named p1 in the trace";
-  for (int p1 : p1s) EXPECT_NE(p1, main_pid);
+  for (long p1 : p1s) EXPECT_NE(p1, main_pid);
   // The joined p1 is the one that started last (pids may wrap, times do not).
-  const int joined = alive[p1s[0]].first > alive[p1s[1]].first ? p1s[0] : p1s[1];
+  const long joined = alive[p1s[0]].first > alive[p1s[1]].first ? p1s[0] : p1s[1];
   const auto [p1_first, p1_last] = alive[joined];
   bool waited = false;
   for (const auto& [begin, end] : joins) waited = waited || (begin <= p1_last && end >= p1_last);

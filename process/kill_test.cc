@@ -2,13 +2,12 @@
 // it, and only then do p2 and p3 run. Interrupted, the lesson leaves nothing behind.
 #include <signal.h>
 
-#include <fstream>
 #include <map>
 #include <string>
 
+#include "common/trace_reading.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "process/lesson_testing.h"
 
 namespace process {
@@ -72,34 +71,26 @@ TEST(KillTest, TraceShowsP1BlockedUntilTheKill) {
   const std::string path = ::testing::TempDir() + "/kill_trace.json";
   lesson::ProgramResult r = RunLesson("kill", {"--deadline=300ms", "--trace=" + path});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::ifstream file(path);
-  const nlohmann::json trace = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.contains("traceEvents")) << "not a trace: " << path;
-  std::map<std::string, int> pid_of;  // process name -> pid
-  for (const nlohmann::json& e : trace["traceEvents"]) {
-    if (e.value("ph", "") == "M" && e.value("name", "") == "process_name") {
-      pid_of[e.value("args", nlohmann::json::object()).value("name", "")] = e.value("pid", 0);
-    }
-  }
-  ASSERT_TRUE(pid_of.count("p1") && pid_of.count("p2") && pid_of.count("kill"))
-      << "main (kill), p1 and p2 named in the trace";
+  const trace_reading::Trace trace = trace_reading::Read(path);
+  ASSERT_EQ(trace.error, "");
+  const long p1 = trace.PidOf("p1"), p2 = trace.PidOf("p2"), main = trace.PidOf("kill");
+  ASSERT_TRUE(p1 && p2 && main) << "main (kill), p1 and p2 named in the trace";
   double blocked_begin = -1, blocked_end = -1, kill_sent = -1, p1_reaped = -1, p2_first = -1;
   double join_begin = -1, join_end = -1;
-  for (const nlohmann::json& e : trace["traceEvents"]) {
-    const std::string ph = e.value("ph", ""), name = e.value("name", "");
-    const int pid = e.value("pid", 0);
-    const double ts = e.value("ts", 0.0);
-    if (pid == pid_of["p1"] && ph == "B" && name == "blocked forever: pause()") blocked_begin = ts;
-    if (pid == pid_of["p1"] && ph == "E") blocked_end = ts;
-    if (ph == "i" && name == "SIGKILL sent to p1 (kill -9)") kill_sent = ts;
-    if (ph == "i" && e.value("cat", "") == "process" &&
-        e.value("args", nlohmann::json::object()).value("child", 0) == pid_of["p1"]) {
-      p1_reaped = ts;
+  for (const trace_reading::Span& s : trace.spans) {
+    if (s.pid == p1 && s.name == "blocked forever: pause()") {
+      blocked_begin = s.begin;
+      blocked_end = s.end;
     }
-    if (pid == pid_of["p2"] && ph != "M" && p2_first < 0) p2_first = ts;
-    if (pid == pid_of["kill"] && ph == "B" && name.find("join p1 ") == 0) join_begin = ts;
-    // Nothing nests inside main's join span: the first end after it on main is its end.
-    if (join_begin >= 0 && join_end < 0 && ph == "E" && pid == pid_of["kill"]) join_end = ts;
+    if (s.pid == main && s.name.find("join p1 ") == 0) {
+      join_begin = s.begin;
+      join_end = s.end;
+    }
+  }
+  for (const trace_reading::Event& e : trace.events) {
+    if (e.phase == "i" && e.name == "SIGKILL sent to p1 (kill -9)") kill_sent = e.ts;
+    if (e.phase == "i" && e.category == "process" && e.ArgNumber("child") == p1) p1_reaped = e.ts;
+    if (e.pid == p2 && p2_first < 0) p2_first = e.ts;
   }
   ASSERT_GE(blocked_begin, 0) << "p1's blocked span is missing";
   ASSERT_GE(kill_sent, 0) << "no SIGKILL instant";

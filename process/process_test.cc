@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -21,9 +20,9 @@
 #include "absl/time/time.h"
 #include "common/status_matchers.h"
 #include "common/trace.h"
+#include "common/trace_reading.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "process/pipe.h"
 #include "process/proc_info.h"
 
@@ -525,34 +524,29 @@ TEST(ProcessTraceTest, ChildNamedJoinSpanAndKilledSpanClosedAtReap) {
   int parent = 0, worker = 0;
   ASSERT_EQ(std::sscanf(report.c_str(), "ok %d %d", &parent, &worker), 2) << report;
 
-  std::ifstream file(path);
-  const nlohmann::json trace = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.contains("traceEvents")) << "not a trace: " << path;
-  bool named = false, killed_instant = false, ended = false;
+  const trace_reading::Trace trace = trace_reading::Read(path);
+  ASSERT_EQ(trace.error, "");
+  const bool named = trace.process_names.count(worker) && trace.process_names.at(worker) == "worker";
+  bool killed_instant = false, ended = false;
   double join_begin = -1, join_end = -1, blocked_begin = -1, blocked_end = -1, ended_at = -1;
-  for (const nlohmann::json& e : trace["traceEvents"]) {
-    const std::string ph = e.value("ph", ""), name = e.value("name", "");
-    const int pid = e.value("pid", 0);
-    const double ts = e.value("ts", -1.0);
-    if (ph == "M" && name == "process_name" && pid == worker) {
-      named = e.value("args", nlohmann::json::object()).value("name", "") == "worker";
+  for (const trace_reading::Span& s : trace.spans) {
+    if (s.pid == parent && s.state == "join") {
+      EXPECT_THAT(s.name, HasSubstr("join worker"));
+      join_begin = s.begin;
+      join_end = s.end;
     }
-    if (pid == parent && ph == "B" && e.value("cat", "") == "join") {
-      EXPECT_THAT(name, HasSubstr("join worker"));
-      join_begin = ts;
+    if (s.pid == worker && s.name == "blocked") {
+      blocked_begin = s.begin;
+      blocked_end = s.end;
     }
-    if (pid == parent && ph == "E" && join_begin >= 0 && join_end < 0) join_end = ts;
-    if (pid == parent && ph == "i" && name == absl::StrFormat("SIGKILL sent to worker (PID %d)",
-                                                              worker)) {
-      killed_instant = true;
+  }
+  for (const trace_reading::Event& e : trace.OfPhase("i")) {
+    if (e.pid != parent) continue;
+    if (e.name == absl::StrFormat("SIGKILL sent to worker (PID %d)", worker)) killed_instant = true;
+    if (e.category == "process") {
+      ended = e.ArgNumber("child") == worker && e.Arg("how").find("SIGKILL") != std::string::npos;
+      ended_at = e.ts;
     }
-    if (pid == parent && ph == "i" && e.value("cat", "") == "process") {
-      ended = e.value("args", nlohmann::json::object()).value("child", 0) == worker &&
-              e.value("args", nlohmann::json::object()).value("how", "").find("SIGKILL") != std::string::npos;
-      ended_at = ts;
-    }
-    if (pid == worker && ph == "B" && name == "blocked") blocked_begin = ts;
-    if (pid == worker && ph == "E") blocked_end = ts;
   }
   EXPECT_TRUE(named) << "no process_name \"worker\" for PID " << worker;
   EXPECT_TRUE(killed_instant) << "no \"SIGKILL sent to worker\" instant";

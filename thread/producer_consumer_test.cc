@@ -46,7 +46,7 @@ TEST(ProducerConsumerTest, ThroughputAndForgottenClose) {
 TEST(ProducerConsumerTest, TraceDrawsTheHandOvers) {
   lesson_trace::Trace trace =
       lesson_trace::RunTraced("producer_consumer", {"--queue=std", "--items=100", "--patience=20ms"});
-  std::map<unsigned long long, const lesson_trace::Event*> out, in;
+  std::map<std::string, const lesson_trace::Event*> out, in;
   for (const lesson_trace::Event& e : trace.flows) (e.phase == "s" ? out : in)[e.id] = &e;
   int messages = 0, replies = 0;
   for (const auto& [id, from] : out) {

@@ -3,24 +3,21 @@
 // cancellations; an arrow (flow) from the task whose end woke another. And when tracing
 // is off, nothing is recorded.
 #include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/trace.h"
+#include "common/trace_reading.h"
 #include "coroutine/coro/clock.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/future.h"
 #include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 
 namespace {
 
-using nlohmann::json;
 using namespace std::chrono_literals;
 
 std::string TempPath(const std::string& name) {
@@ -50,36 +47,32 @@ TEST(EventLoopTraceTest, TasksAreAsyncTracksWithTheirStates) {
   coro::Run(Main(), clock);
   ASSERT_EQ(trace::Finish(), "");
 
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  json trace = json::parse(text.str());
+  const trace_reading::Trace trace = trace_reading::Read(path);
+  ASSERT_EQ(trace.error, "");
   // Per async id: the names of its "b" events in order, and how many are left open.
   std::map<std::string, std::vector<std::string>> begun;
   std::map<std::string, int> open;
   std::map<std::string, std::vector<std::string>> instants;
   int flows_out = 0, flows_in = 0;
-  for (const json& e : trace["traceEvents"]) {
-    const std::string ph = e.value("ph", "");
-    if (ph == "b") {
-      // On an async track the state is in args.state (the category pairs the events).
-      EXPECT_EQ(e["cat"], "coroutine");
-      begun[e["id"]].push_back(e["name"].get<std::string>() + "/" +
-                               e["args"]["state"].get<std::string>());
-      ++open[e["id"]];
-    } else if (ph == "e") {
-      --open[e["id"]];
-    } else if (ph == "n") {
-      instants[e["id"]].push_back(e["name"]);
-    } else if (ph == "s") {
+  for (const trace_reading::Event& e : trace.events) {
+    if (e.phase == "b") {
+      // On an async track the category pairs the events; the state is in args.state.
+      EXPECT_EQ(e.category, "coroutine");
+      begun[e.id].push_back(e.name + "/" + e.state);
+      ++open[e.id];
+    } else if (e.phase == "e") {
+      --open[e.id];
+    } else if (e.phase == "n") {
+      instants[e.id].push_back(e.name);
+    } else if (e.phase == "s") {
       ++flows_out;
-    } else if (ph == "f") {
+    } else if (e.phase == "f") {
       ++flows_in;
     }
   }
   std::map<std::string, std::string> id_of;  // task name -> id
   for (const auto& [id, names] : begun) id_of[names.front()] = id;
-  ASSERT_TRUE(id_of.count("child/task")) << text.str();
+  ASSERT_TRUE(id_of.count("child/task")) << "tasks traced: " << id_of.size();
   ASSERT_TRUE(id_of.count("doomed/task"));
   ASSERT_TRUE(id_of.count("Task-1/task"));
   EXPECT_THAT(begun[id_of["child/task"]], ::testing::ElementsAre("child/task", "sleep 100 ms/sleep"));
