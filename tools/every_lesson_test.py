@@ -61,8 +61,9 @@ DEFAULT_RUNS_AT_ONCE = 2
 COST_S = {
     "//efficiency:tbb": 10, "//efficiency:gil": 8, "//efficiency:processes_and_coroutines": 6,
     "//efficiency:cpu_bound": 5, "//efficiency:costs": 4, "//efficiency:io_bound": 2,
-    "//efficiency:mpi": 6, "//coroutine:run": 5, "//coroutine:tasks": 4,
-    "//coroutine:gather": 4, "//coroutine:scale": 4, "//thread:cores": 4, "//thread:barrier": 2,
+    "//efficiency:mpi": 6, "//coroutine:queue": 6, "//coroutine:run": 5, "//coroutine:tasks": 4,
+    "//coroutine:gather": 4, "//coroutine:cancel": 3, "//coroutine:scale": 2,
+    "//coroutine:task_group": 2, "//thread:cores": 3, "//thread:barrier": 2,
 }
 
 

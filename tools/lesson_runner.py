@@ -11,6 +11,7 @@ import ctypes
 import dataclasses
 import json
 import os
+import resource
 import sys
 import unittest
 from concurrent import futures
@@ -129,9 +130,13 @@ def run(argv, timeout, interrupt=None, preexec=None):
 # lesson runs under a helper of its own (this file, run as a program) that makes itself the
 # subreaper of that lesson alone, and reports the Finished as JSON. Lessons that mostly
 # sleep (coroutines, timers, the kill watchdog) then wait side by side instead of in turn.
-def run_isolated(argv, timeout, interrupt=None):
+def run_isolated(argv, timeout, interrupt=None, as_user=None):
+    """Runs one lesson under a helper of its own (see above); `as_user`, if given, is a
+    dict {"uid", "gid", "nproc"}: the lesson runs as that user with RLIMIT_NPROC at nproc
+    (the helper must be root)."""
     request = {"argv": argv, "timeout": timeout,
-               "interrupt": dataclasses.asdict(interrupt) if interrupt else None}
+               "interrupt": dataclasses.asdict(interrupt) if interrupt else None,
+               "as_user": as_user}
     helper = runner.run([sys.executable, os.path.abspath(__file__), "--isolated",
                          json.dumps(request)], timeout + 60)
     if helper.exit_code != 0:
@@ -141,16 +146,29 @@ def run_isolated(argv, timeout, interrupt=None):
 
 
 def run_many(requests, workers):
-    """[(argv, timeout, interrupt)] run `workers` at a time (run_isolated); the Finished
-    of each, in order."""
+    """[(argv, timeout, interrupt[, as_user])] run `workers` at a time (run_isolated); the
+    Finished of each, in order."""
     with futures.ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda r: run_isolated(*r), requests))
+
+
+def as_user_with_process_limit(uid, gid, nproc):
+    """A preexec function: become `uid`/`gid` with RLIMIT_NPROC at `nproc`. The limit is
+    set before setuid because root is exempt from it and `uid` may not raise it."""
+    def drop():
+        os.setgroups([])
+        os.setgid(gid)
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        os.setuid(uid)
+    return drop
 
 
 def _isolated(request):
     become_subreaper()
     interrupt = request["interrupt"] and runner.Interrupt(**request["interrupt"])
-    done = run(request["argv"], request["timeout"], interrupt=interrupt)
+    user = request.get("as_user")
+    preexec = user and as_user_with_process_limit(user["uid"], user["gid"], user["nproc"])
+    done = run(request["argv"], request["timeout"], interrupt=interrupt, preexec=preexec)
     sys.stdout.write(json.dumps(dataclasses.asdict(done)))
 
 
