@@ -62,4 +62,28 @@ TEST(TranslateTest, ChildrenInheritTheLanguage) {
   EXPECT_STREQ(std::getenv("LANGUAGE"), "en");
 }
 
+// InEachLanguage makes the text in English and in Chinese, whichever language the reader
+// has, and gives the reader's language back (and the environment children inherit).
+TEST(InEachLanguageTest, BothLanguagesAndTheReadersLanguageRestored) {
+  for (lesson::Language reader : {lesson::Language::kChinese, lesson::Language::kEnglish}) {
+    lesson::SetLanguage(reader);
+    int calls = 0;
+    const lesson::Bilingual text = lesson::InEachLanguage([&] {
+      ++calls;
+      return lesson::Format("(default: %s)", "2");
+    });
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(text.english.str(), "(default: 2)");
+    EXPECT_EQ(text.chinese.str(), "（默认：2）");
+    EXPECT_EQ(text.in(lesson::Language::kEnglish).str(), "(default: 2)");
+    EXPECT_EQ(text.in(lesson::Language::kChinese).str(), "（默认：2）");
+    EXPECT_EQ(lesson::CurrentLanguage(), reader);
+    EXPECT_STREQ(std::getenv("LANGUAGE"), reader == lesson::Language::kChinese ? "zh_CN" : "en");
+  }
+  // Verbatim text is the same in both.
+  const lesson::Bilingual name = lesson::InEachLanguage([] { return lesson::Verbatim("x"); });
+  EXPECT_EQ(name.english.str(), "x");
+  EXPECT_EQ(name.chinese.str(), "x");
+}
+
 }  // namespace

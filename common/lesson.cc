@@ -4,10 +4,13 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/i18n.h"
+#include "common/message.h"
 #include "common/trace.h"
 
 namespace lesson {
@@ -68,6 +71,20 @@ std::string FormatTranslated(std::string_view msgid, absl::Span<const absl::Form
 }
 
 }  // namespace message_internal
+
+Bilingual InEachLanguage(const std::function<Text()>& make) {
+  const Language reader = CurrentLanguage();
+  // Restored however make() leaves (it may throw).
+  struct Restore {
+    Language language;
+    ~Restore() { SetLanguage(language); }
+  } restore{reader};
+  SetLanguage(Language::kEnglish);
+  Text english = make();
+  SetLanguage(Language::kChinese);
+  Text chinese = make();
+  return Bilingual{std::move(english), std::move(chinese)};
+}
 
 namespace {
 

@@ -16,15 +16,23 @@
 // A Text cannot be made from a plain std::string: whatever reaches the reader went
 // through Tr, Format or (deliberately) Verbatim, so nothing English slips into Chinese
 // output unnoticed.
+//
+// A text a reader of the other language will see too (an experiment's "work" in its
+// JSON, from which //tools:report writes both READMEs) is made in each language:
+//
+//   lesson::Bilingual work = lesson::InEachLanguage([&] { return lesson::Format(...); });
+//   work.in(lesson::CurrentLanguage());   // or work.english, work.chinese
 #ifndef COMMON_MESSAGE_H_
 #define COMMON_MESSAGE_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/format_string.h"
+#include "common/i18n.h"
 
 namespace lesson {
 
@@ -66,6 +74,21 @@ inline Text Tr(FormatString<> msgid) { return Format(msgid); }
 
 // Text that is not translated: names, numbers, command lines, the tutorial's own lines.
 inline Text Verbatim(std::string text) { return Text(std::move(text)); }
+
+// One text in English and in Chinese.
+struct Bilingual {
+  Text english;
+  Text chinese;
+
+  const Text& in(Language language) const {
+    return language == Language::kChinese ? chinese : english;
+  }
+};
+
+// make() called once in English and once in Chinese; the reader's language is restored
+// afterwards. It switches the process's language (SetLanguage writes the environment),
+// so call it before starting threads, with a make() that only builds the Text.
+Bilingual InEachLanguage(const std::function<Text()>& make);
 
 }  // namespace lesson
 

@@ -338,10 +338,17 @@ int main(int argc, char** argv) {
       }
       results.push_back(o);
     }
+    // In both languages: the report writes an English and a Chinese README from one run.
+    const lesson::Bilingual work = lesson::InEachLanguage([&] {
+      return lesson::Format("%d coroutines vs %d threads, each sleeping %g ms at once",
+                            coroutines, threads, sleep_ms);
+    });
     lesson::JsonObject out;
     out.Set("experiment", "scale")
-        .Set("work", absl::StrFormat("%d coroutines vs %d threads, each sleeping %g ms at once",
-                                     coroutines, threads, sleep_ms))
+        .Set("work", work.in(lesson::CurrentLanguage()).str())
+        .Set("work_in", lesson::JsonObject()
+                            .Set("en", work.english.str())
+                            .Set("zh", work.chinese.str()))
         .Set("sleep_ms", sleep_ms)
         .Set("repeats", repeats)
         .Set("idle_peak_rss_bytes", baseline)

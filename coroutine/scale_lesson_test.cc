@@ -52,6 +52,10 @@ TEST(ScaleLessonTest, Json) {
   EXPECT_EQ(j["results"][1]["mode"], "threads");
   EXPECT_EQ(j["results"][1]["max_asleep_at_once"], 10);
   EXPECT_TRUE(j["warnings"].is_array());
+  // The work in both languages (the report writes both READMEs from one run).
+  EXPECT_EQ(j["work_in"]["en"], "1000 coroutines vs 10 threads, each sleeping 5 ms at once");
+  EXPECT_EQ(j["work_in"]["zh"], "1000 个协程对比 10 个线程，全部同时睡眠 5 ms");
+  EXPECT_EQ(j["work"], j["work_in"]["en"]);
 }
 
 TEST(ScaleLessonTest, RejectsBadFlags) {

@@ -77,11 +77,11 @@ int main(int argc, char** argv) {
   };
 
   // Observes the machine first: how busy it is, how many cores this process may use.
-  efficiency::Experiment experiment(
-      "cpu_bound",
-      lesson::Format("%d jobs of %d iterations (one iteration = one 64-bit multiply-add, kept "
-                     "alive by benchmark::DoNotOptimize)",
-                     jobs, iterations));
+  efficiency::Experiment experiment("cpu_bound", lesson::InEachLanguage([&] {
+    return lesson::Format("%d jobs of %d iterations (one iteration = one 64-bit multiply-add, "
+                          "kept alive by benchmark::DoNotOptimize)",
+                          jobs, iterations);
+  }));
   experiment.Title("效率 / 任务类型 — CPU密集型", "CPU-bound work: run1 + run2");
   experiment.Step("Work: %s", experiment.results().work().str());
   experiment.Print("Modes: single (one thread runs every job), threads (%d std::threads), "

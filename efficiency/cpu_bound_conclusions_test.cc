@@ -18,7 +18,7 @@ constexpr CpuBoundRun kDefault{.jobs = 2, .workers = 2, .iterations = 150e6};
 
 // single 0.33 s; the parallel modes 0.33 / speedup, with `cores` cores busy.
 Results Measured(double threads, double processes, double tbb, double cores) {
-  Results r("cpu_bound", lesson::Verbatim("work"));
+  Results r("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   r.Add({Ran("single", 1, 0.33, 1.0), Ran("threads", 2, 0.33 / threads, cores),
          Ran("processes", 2, 0.33 / processes, cores), Ran("tbb", 2, 0.33 / tbb, cores)});
   return r;

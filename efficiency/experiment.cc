@@ -8,7 +8,7 @@
 
 namespace efficiency {
 
-Experiment::Experiment(std::string name, lesson::Text work)
+Experiment::Experiment(std::string name, lesson::Bilingual work)
     : json_(lesson::JsonRequested()),
       conditions_(lesson::RunConditions::Observe()),
       results_(std::move(name), std::move(work)) {}

@@ -4,6 +4,7 @@
 // An experiment reads top to bottom:
 //
 //   efficiency::Experiment experiment("cpu_bound", work);   // observes the machine first
+//                                       // (work: lesson::InEachLanguage, common/message.h)
 //   experiment.Title("任务类型 — CPU密集型", "CPU-bound work");
 //   experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
 //   experiment.Measure(modes, repeats);                       // rows, or exit 1 with why
@@ -40,7 +41,7 @@ class Experiment {
  public:
   // Observes the machine before anything is measured (lesson::RunConditions::Observe:
   // cores, how busy the machine is over 0.25 s, the build) and reads --json.
-  Experiment(std::string name, lesson::Text work);
+  Experiment(std::string name, lesson::Bilingual work);
 
   bool json() const { return json_; }
   Results& results() { return results_; }

@@ -59,6 +59,13 @@ void ExpectContract(const Json& json, const std::string& experiment,
   EXPECT_EQ(json.value("experiment", ""), experiment);
   ASSERT_TRUE(json.contains("work") && json["work"].is_string());
   EXPECT_FALSE(json["work"].get<std::string>().empty());
+  // The work in both languages, for the report's two READMEs; "work" is one of them.
+  ASSERT_TRUE(json.contains("work_in") && json["work_in"].is_object()) << json;
+  const Json& work_in = json["work_in"];
+  ASSERT_TRUE(work_in.contains("en") && work_in["en"].is_string()) << work_in;
+  ASSERT_TRUE(work_in.contains("zh") && work_in["zh"].is_string()) << work_in;
+  EXPECT_NE(work_in["en"], work_in["zh"]) << "the work's message has no Chinese translation";
+  EXPECT_TRUE(json["work"] == work_in["en"] || json["work"] == work_in["zh"]) << json;
   ASSERT_TRUE(json.contains("warnings") && json["warnings"].is_array());
   for (const Json& w : json["warnings"]) {
     EXPECT_TRUE(w.contains("code") && w["code"].is_string()) << w;

@@ -235,12 +235,13 @@ int main(int argc, char** argv) {
        io_expected, "io_single"},
   };
 
-  efficiency::Experiment experiment(
-      "gil", lesson::Format("%d jobs of %d iterations (one 64-bit multiply-add each, plus one "
-                            "check for a switch request under the emulated GIL); switch "
-                            "interval %s",
-                            jobs, iterations,
-                            absl::FormatDuration(absl::GetFlag(FLAGS_switch_interval))));
+  efficiency::Experiment experiment("gil", lesson::InEachLanguage([&] {
+    return lesson::Format("%d jobs of %d iterations (one 64-bit multiply-add each, plus one "
+                          "check for a switch request under the emulated GIL); switch "
+                          "interval %s",
+                          jobs, iterations,
+                          absl::FormatDuration(absl::GetFlag(FLAGS_switch_interval)));
+  }));
   experiment.Title("全局解释锁 (GIL)", "An emulated global interpreter lock");
   experiment.Step("Work: %s", experiment.results().work().str());
   if (work_reduced) {

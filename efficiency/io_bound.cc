@@ -122,11 +122,10 @@ int main(int argc, char** argv) {
        expected, "single", true},
   };
 
-  efficiency::Experiment experiment(
-      "io_bound", lesson::Format("%d jobs of %d sleeps of %s (the tutorial: 2 jobs of 3 sleeps "
-                                 "of 3 s)",
-                                 workers, sleeps,
-                                 absl::FormatDuration(absl::GetFlag(FLAGS_sleep))));
+  efficiency::Experiment experiment("io_bound", lesson::InEachLanguage([&] {
+    return lesson::Format("%d jobs of %d sleeps of %s (the tutorial: 2 jobs of 3 sleeps of 3 s)",
+                          workers, sleeps, absl::FormatDuration(absl::GetFlag(FLAGS_sleep)));
+  }));
   experiment.Title("任务类型 — I/O密集型", "I/O-bound work: run3 + run4");
   experiment.Step("Work: %s", experiment.results().work().str());
   if (single_jobs < workers) {

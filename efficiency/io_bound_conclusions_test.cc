@@ -18,7 +18,7 @@ constexpr IoBoundRun kDefault{.workers = 2, .one_job_seconds = 0.09};
 
 // Two jobs of 0.09 s: single 0.18 s, the concurrent modes `seconds` each.
 Results Measured(double threads, double processes, double coroutines) {
-  Results r("io_bound", lesson::Verbatim("work"));
+  Results r("io_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   r.Add({Ran("single", 1, 0.18, 0.003), Ran("threads", 2, threads, 0.01),
          Ran("processes", 2, processes, 0.03), Ran("coroutines", 2, coroutines, 0.005)});
   return r;
@@ -70,7 +70,7 @@ TEST(IoBoundConclusionsTest, ImplausibleSpeedupSaysSo) {
 
 // A thousand workers: processes' start-up shows, and memory per worker is compared.
 TEST(IoBoundConclusionsTest, ManyWorkersCompareStartAndMemory) {
-  Results r("io_bound", lesson::Verbatim("work"));
+  Results r("io_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   ModeResult threads = Ran("threads", 1000, 0.13, 0.8);
   threads.peak_rss_bytes = 2'500'000 + 1000 * 9100;
   ModeResult coroutines = Ran("coroutines", 1000, 0.0906, 0.01);

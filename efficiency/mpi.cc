@@ -290,6 +290,9 @@ std::string JobCpusHere(const std::vector<mpi::RankInfo>& ranks) {
 }
 
 int ByHandMain(const Settings& s) {
+  // Before MPI starts its threads: InEachLanguage switches languages through the
+  // environment.
+  const lesson::Bilingual work = lesson::InEachLanguage([&] { return Work(s); });
   std::optional<mpi::Session> session(std::in_place);
   session->set_protocol(false);  // errors as "rank R: reason" lines, for a person
   const bool root = session->rank() == 0;
@@ -305,7 +308,7 @@ int ByHandMain(const Settings& s) {
   const std::string job_cpus = root ? JobCpusHere(f.rank_infos) : "";
   if (root) {
     mpi::SetAffinityCpus(job_cpus);
-    experiment.emplace("mpi", Work(s));
+    experiment.emplace("mpi", work);
     mpi::SetAffinityCpus(own_cpus);
   }
   mpi::QuietBarrier();
@@ -416,7 +419,7 @@ int LessonMain(const Settings& s) {
     return 1;
   }
   process::InterruptGuard guard;  // Ctrl-C reaches mpirun, which ends its ranks
-  efficiency::Experiment experiment("mpi", Work(s));
+  efficiency::Experiment experiment("mpi", lesson::InEachLanguage([&] { return Work(s); }));
   Launcher launcher(s, mpirun, experiment);
   experiment.Title("综合优势 — 多进程，跨机器：MPI", "Beyond one machine: the job over MPI ranks");
   if (launcher.as_root()) {

@@ -168,11 +168,11 @@ int main(int argc, char** argv) {
   };
 
   const int per_process = (jobs + processes - 1) / processes;
-  efficiency::Experiment experiment(
-      "processes_and_coroutines",
-      lesson::Format("%d jobs, each %d rounds of (%d iterations of computing, then a %s wait)",
-                     jobs, shape.rounds, shape.cpu_iterations,
-                     absl::FormatDuration(absl::GetFlag(FLAGS_wait))));
+  efficiency::Experiment experiment("processes_and_coroutines", lesson::InEachLanguage([&] {
+    return lesson::Format("%d jobs, each %d rounds of (%d iterations of computing, then a %s wait)",
+                          jobs, shape.rounds, shape.cpu_iterations,
+                          absl::FormatDuration(absl::GetFlag(FLAGS_wait)));
+  }));
   experiment.Title("综合优势：多进程+协程", "Processes + coroutines on a mixed workload");
   experiment.Step("Work: %s", experiment.results().work().str());
   if (single_jobs < jobs) {

@@ -17,7 +17,8 @@ using namespace efficiency::testing;
 constexpr MixedRun kDefault{.jobs = 100, .processes = 2};
 
 Results Measured(double coroutines, double threads, double threads_gil, double pc) {
-  Results r("processes_and_coroutines", lesson::Verbatim("work"));
+  Results r("processes_and_coroutines",
+            lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   r.Add({Ran("single", 1, 2.14, 0.06), Ran("coroutines", 100, coroutines, 0.92),
          Ran("threads", 100, threads, 1.57), Ran("threads_gil", 100, threads_gil, 1.01),
          Ran("processes_coroutines", 2, pc, 1.69)});

@@ -37,7 +37,7 @@ double ResultRow::cores_busy() const {
   return seconds.median > 0 ? cpu_seconds / seconds.median : 0;
 }
 
-Results::Results(std::string experiment, lesson::Text work)
+Results::Results(std::string experiment, lesson::Bilingual work)
     : experiment_(std::move(experiment)), work_(std::move(work)),
       load_before_(lesson::LoadAverage()) {}
 
@@ -214,7 +214,10 @@ lesson::JsonObject Results::ToJson(const lesson::RunConditions& conditions) cons
   const lesson::Machine& machine = conditions.machine();
   lesson::JsonObject out;
   out.Set("experiment", experiment_)
-      .Set("work", work_.str())
+      .Set("work", work().str())
+      .Set("work_in", lesson::JsonObject()
+                          .Set("en", work_.english.str())
+                          .Set("zh", work_.chinese.str()))
       .Set("results", results)
       .Set("warnings", conditions.ToJson())
       .Set("cores", machine.usable_cores)

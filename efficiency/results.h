@@ -1,7 +1,9 @@
 // efficiency/results.h — an experiment's figures: the rows it measured, their speedups, and
 // the two ways they are shown (a table for the reader, one JSON object for //tools:report).
 //
-//   efficiency::Results results("cpu_bound", lesson::Format("%d jobs of %d iterations", ...));
+//   efficiency::Results results("cpu_bound", lesson::InEachLanguage([&] {
+//     return lesson::Format("%d jobs of %d iterations", ...);
+//   }));
 //   results.Add(measured);                          // from Measure()
 //   results.Speedup("threads");                     // baseline median / threads median
 //   results.TableLines(conditions);                 // the table, rows marked by warnings
@@ -10,7 +12,8 @@
 // (efficiency/experiment.h prints one or the other at the end of a run.)
 //
 // The JSON is the contract with //tools:report:
-//   {"experiment": "<name>", "work": "...", "results": [{"mode": "...", "workers": n,
+//   {"experiment": "<name>", "work": "...", "work_in": {"en": "...", "zh": "..."},
+//    "results": [{"mode": "...", "workers": n,
 //     "seconds": median, "min": s, "max": s, "speedup": baseline median / this median,
 //     ...}, ...], "warnings": [{"code": "...", "message": "...", "modes": [...]}], ...}
 // Per result also "samples" (every run's seconds), "cpu_seconds" and "cores_busy"
@@ -21,7 +24,8 @@
 // object of experiment-specific figures, see each experiment). "warnings" is always there
 // (empty when the run could show its point); each names the modes (rows) it affects, or
 // none when it concerns the whole run. Texts ("work", "note", "message") are in the
-// reader's language.
+// reader's language; "work_in" has the work in English and in Chinese, for the report,
+// which writes both READMEs from one run.
 #ifndef EFFICIENCY_RESULTS_H_
 #define EFFICIENCY_RESULTS_H_
 
@@ -59,11 +63,12 @@ std::string FormatBytes(double bytes);
 
 class Results {
  public:
-  // `work` says in words how much work one run of a mode does.
-  Results(std::string experiment, lesson::Text work);
+  // `work` says in words how much work one run of a mode does, in each language.
+  Results(std::string experiment, lesson::Bilingual work);
 
   const std::string& experiment() const { return experiment_; }
-  const lesson::Text& work() const { return work_; }
+  // The work in the reader's language.
+  const lesson::Text& work() const { return work_.in(lesson::CurrentLanguage()); }
 
   // Adds measured modes. Speedups are computed against each mode's baseline among all the
   // rows added so far or later (Rows() resolves them).
@@ -110,7 +115,7 @@ class Results {
 
  private:
   std::string experiment_;
-  lesson::Text work_;
+  lesson::Bilingual work_;
   std::vector<ResultRow> rows_;
   double load_before_;
   double load_after_ = -1;

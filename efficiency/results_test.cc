@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "common/i18n.h"
+#include "common/message.h"
 #include "common/run_conditions.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -31,7 +33,7 @@ lesson::RunConditions QuietTwoCores() {
 
 // Speedup = the baseline's median / this median, each row against its own baseline.
 TEST(ResultsTest, SpeedupsAgainstBaselines) {
-  Results results("x", lesson::Verbatim("work"));
+  Results results("x", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   results.Add({Row("single", 1, {2.0, 2.2, 1.8}), Row("threads", 2, {1.0, 1.1, 0.9}),
                Row("items_single", 1, {3.0}, "items_single"),
                Row("items_tbb", 2, {1.0}, "items_single"), Row("orphan", 1, {1.0}, "missing")});
@@ -42,10 +44,28 @@ TEST(ResultsTest, SpeedupsAgainstBaselines) {
   EXPECT_DOUBLE_EQ(results.CoresBusy("threads"), 1.0);  // cpu = wall in Row()
 }
 
+// "work" is in the reader's language, "work_in" in both, whichever the reader's is.
+TEST(ResultsTest, JsonHasTheWorkInEachLanguage) {
+  const lesson::Language reader = lesson::CurrentLanguage();
+  Results results("cpu_bound", lesson::InEachLanguage([] {
+    return lesson::Verbatim(lesson::Chinese() ? "2 个任务" : "2 jobs");
+  }));
+  results.Add({Row("single", 1, {1.0})});
+  for (lesson::Language language : {lesson::Language::kEnglish, lesson::Language::kChinese}) {
+    lesson::SetLanguage(language);
+    const nlohmann::json json =
+        nlohmann::json::parse(results.ToJson(QuietTwoCores()).ToString(), nullptr, false);
+    ASSERT_TRUE(json.is_object());
+    EXPECT_EQ(json.at("work"), language == lesson::Language::kChinese ? "2 个任务" : "2 jobs");
+    EXPECT_EQ(json.at("work_in"), nlohmann::json({{"en", "2 jobs"}, {"zh", "2 个任务"}}));
+  }
+  lesson::SetLanguage(reader);
+}
+
 // The JSON has the contract's fields, speedups included, null for no baseline, and the
 // run's warnings (an empty list when there are none).
 TEST(ResultsTest, JsonHasTheContractFields) {
-  Results results("cpu_bound", lesson::Verbatim("2 jobs"));
+  Results results("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); }));
   results.Add({Row("single", 1, {2.0, 3.0, 1.0}), Row("threads", 2, {1.0}),
                Row("orphan", 1, {1.0}, "missing")});
   results.details().Set("checksum", "42");
@@ -73,7 +93,7 @@ TEST(ResultsTest, JsonHasTheContractFields) {
 
 // A warning lands in the JSON with its code and the rows it concerns.
 TEST(ResultsTest, JsonCarriesWarnings) {
-  Results results("cpu_bound", lesson::Verbatim("2 jobs"));
+  Results results("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); }));
   results.Add({Row("single", 1, {2.0}), Row("threads", 2, {2.0})});
   lesson::RunConditions conditions({.usable_cores = 1, .online_cores = 2,
                                     .cores_description = "2 online, 1 usable",
@@ -87,7 +107,7 @@ TEST(ResultsTest, JsonCarriesWarnings) {
 
 // The table marks the rows a warning concerns, and says what the mark means.
 TEST(ResultsTest, TableMarksAffectedRows) {
-  Results results("cpu_bound", lesson::Verbatim("2 jobs"));
+  Results results("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); }));
   results.Add({Row("single", 1, {2.0}), Row("threads", 2, {2.0})});
   lesson::RunConditions conditions({.usable_cores = 1, .online_cores = 2,
                                     .cores_description = "2 online, 1 usable",
@@ -104,7 +124,7 @@ TEST(ResultsTest, TableMarksAffectedRows) {
 
 // Every row of the table is as wide as the header (padded by display width).
 TEST(ResultsTest, TableColumnsAlign) {
-  Results results("io_bound", lesson::Verbatim("work"));
+  Results results("io_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   ModeResult threads = Row("threads", 100, {1.0});
   threads.peak_rss_bytes = 3'000'000;
   results.Add({Row("single", 1, {123.0}), threads});
@@ -123,7 +143,7 @@ TEST(ResultsTest, MemoryPerWorker) {
   processes.peak_rss_bytes = 3'000'000;
   ModeResult few = Row("coroutines", 2, {1.0});
   few.peak_rss_bytes = 3'000'000;
-  Results results("io_bound", lesson::Verbatim("work"));
+  Results results("io_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   results.Add({threads, processes, few});
   results.SetMemoryBaseline(2'000'000, {"threads", "coroutines"}, /*min_workers=*/100);
   const std::vector<ResultRow> rows = results.Rows();
@@ -135,7 +155,7 @@ TEST(ResultsTest, MemoryPerWorker) {
 
 // Scaling a sampled baseline multiplies its times and says so.
 TEST(ResultsTest, ScaleMultipliesAndNotes) {
-  Results results("io_bound", lesson::Verbatim("work"));
+  Results results("io_bound", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   results.Add({Row("single", 1, {1.0, 2.0}), Row("threads", 100, {0.5})});
   results.Scale("single", 10, lesson::Verbatim("sampled"));
   EXPECT_DOUBLE_EQ(results.Median("single"), 15.0);

@@ -99,11 +99,12 @@ int main(int argc, char** argv) {
        items_baseline},
   };
 
-  efficiency::Experiment experiment(
-      "tbb", lesson::Format("part 1: %d jobs of %d iterations; part 2: %d items of %d iterations "
-                            "(one iteration = one 64-bit multiply-add kept alive by "
-                            "benchmark::DoNotOptimize)",
-                            jobs, iterations, items, item_iterations));
+  efficiency::Experiment experiment("tbb", lesson::InEachLanguage([&] {
+    return lesson::Format("part 1: %d jobs of %d iterations; part 2: %d items of %d iterations "
+                          "(one iteration = one 64-bit multiply-add kept alive by "
+                          "benchmark::DoNotOptimize)",
+                          jobs, iterations, items, item_iterations);
+  }));
   experiment.Title("效率 — oneTBB", "oneTBB tasks vs hand-made threads and processes");
   experiment.Step("Part 1: %d long jobs of %d iterations on %d workers", jobs, iterations, workers);
   experiment.Print("threads: job j on thread j %% %d (a static split, as the tutorial's one "

@@ -18,7 +18,7 @@ constexpr TbbRun kDefault{.jobs = 8, .workers = 2, .items = 2000};
 
 // Long jobs at `parallel` x; 2,000 items of 22 us: a thread each at `per_item` x.
 Results Measured(double parallel, double per_item, double pool) {
-  Results r("tbb", lesson::Verbatim("work"));
+  Results r("tbb", lesson::InEachLanguage([] { return lesson::Verbatim("work"); }));
   r.Add({Ran("single", 1, 0.36, 1.0), Ran("threads", 2, 0.36 / parallel, parallel),
          Ran("processes", 2, 0.36 / parallel, parallel),
          Ran("tbb_parallel_for", 2, 0.36 / parallel, parallel),

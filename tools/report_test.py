@@ -365,6 +365,10 @@ class PublishTest(ReportTestCase):
         self.assertTrue(text.startswith("# 标题\n<!-- report:begin -->\n测量于 2026-01-01"), text)
         self.assertNotIn("旧表", text)
         self.assertIn("| C++（本机） |", flat(text))
+        # The work of one run, in the language of each README.
+        self.assertIn("C++: 2 loops of 10^9 iterations", self.read(english))
+        self.assertIn("2 个 10^9 次的循环", text)
+        self.assertNotIn("2 loops of 10^9 iterations", text)
         self.assertTrue(text.endswith("<!-- report:end -->\n尾\n"), text)
         if shutil.which("gnuplot"):
             self.assertIn("![cpu_bound](docs/report/speedup_cpu_bound.png)", self.read(english))

@@ -59,8 +59,9 @@ def main():
     for mode, run in (("threads", in_threads), ("processes", in_processes)):
         times = measure.timed(lambda: run(n, workers), args.repeats)
         results.append(measure.row(mode, workers, times, base["seconds"]))
-    work = measure._("%(workers)d loops of %(n)s empty iterations, median of %(repeats)d") % {
-        "workers": workers, "n": f"{n:,}", "repeats": args.repeats}
+    work = measure.in_each_language(
+        lambda _: _("%(workers)d loops of %(n)s empty iterations, median of %(repeats)d")
+        % {"workers": workers, "n": f"{n:,}", "repeats": args.repeats})
     measure.emit("cpu_bound", work, results, args.json,
                  "Notice: threads take about as long as single (one GIL); processes do not.")
 

@@ -97,9 +97,10 @@ def main():
         extra = {"peak_rss_bytes": run["peak_rss_bytes"],
                  "bytes_per_worker": (run["peak_rss_bytes"] - baseline["peak_rss_bytes"]) / tasks}
         results.append(measure.row(mode, tasks, [run["seconds"]], None, **extra))
-    work = measure._("%(coroutines)s coroutines vs %(threads)s threads, each waiting %(sleep)g s "
-                     "at once") % {"coroutines": f"{args.coroutines:,}",
-                                   "threads": f"{args.threads:,}", "sleep": args.sleep}
+    work = measure.in_each_language(
+        lambda _: _("%(coroutines)s coroutines vs %(threads)s threads, each waiting %(sleep)g s "
+                    "at once") % {"coroutines": f"{args.coroutines:,}",
+                                  "threads": f"{args.threads:,}", "sleep": args.sleep})
     measure.emit("scale", work, results, args.json,
                  "Notice: both finish in about one wait; compare the memory each task needed.")
     if not args.json:

@@ -74,9 +74,10 @@ def main():
                       ("coroutines", in_coroutines)):
         times = measure.timed(lambda: run(s, workers), args.repeats)
         results.append(measure.row(mode, workers, times, base["seconds"]))
-    work = measure._("%(workers)d jobs of %(sleeps)d sleeps of %(seconds)g s, median of "
-                     "%(repeats)d") % {"workers": workers, "sleeps": SLEEPS_PER_JOB, "seconds": s,
-                                       "repeats": args.repeats}
+    work = measure.in_each_language(
+        lambda _: _("%(workers)d jobs of %(sleeps)d sleeps of %(seconds)g s, median of "
+                    "%(repeats)d")
+        % {"workers": workers, "sleeps": SLEEPS_PER_JOB, "seconds": s, "repeats": args.repeats})
     measure.emit("io_bound", work, results, args.json,
                  "Notice: every concurrent mode overlaps the waits, GIL or not.")
 

@@ -3,8 +3,8 @@
 The programs beside this file do what the tutorial's Python does, so that the report can
 run CPython and C++ on the same machine in the same run. Like the C++ experiments they
 print a readable table, or with --json exactly one JSON object in the experiments' shape:
-  {"experiment": ..., "work": ..., "results": [{"mode", "workers", "seconds", "min",
-   "max", "speedup", ...}]}
+  {"experiment": ..., "work": ..., "work_in": {"en": ..., "zh": ...},
+   "results": [{"mode", "workers", "seconds", "min", "max", "speedup", ...}]}
 """
 
 import argparse
@@ -16,9 +16,11 @@ import statistics
 import sys
 import time
 
-# The one sentence the report shows from these programs (their JSON "work") is in the
-# reader's language: the report exports LANGUAGE, and the project's catalog is in the
-# report's runfiles beside this folder (po/locale). Without it, English.
+# The one sentence the report shows from these programs, their work, is written in both
+# languages (JSON "work_in"), since the report writes an English and a Chinese README from
+# one run; "work" is the one in the reader's language (LANGUAGE, ..., as gettext reads it).
+# The project's catalog is in the report's runfiles beside this folder (po/locale);
+# without it, the Chinese is the English.
 # (Python imports this module from where the script's symlink points, so the runfiles are
 # found from the script's path as it was run.)
 def _locale_directory():
@@ -29,7 +31,25 @@ def _locale_directory():
     return None
 
 
-_ = gettext.translation("concurrency_lessons", _locale_directory(), fallback=True).gettext
+_chinese = gettext.translation("concurrency_lessons", _locale_directory(), languages=["zh_CN"],
+                               fallback=True).gettext
+
+
+def in_each_language(make):
+    """{"en": make(English), "zh": make(Chinese)}. make(_) builds the text with the `_` it is
+    given, so the catalog's tools find the message:
+        measure.in_each_language(lambda _: _("%(n)d loops") % {"n": n})"""
+    return {"en": make(lambda msgid: msgid), "zh": make(_chinese)}
+
+
+def chinese():
+    """The reader's language is Chinese: the first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that
+    is set says so (gettext's order, as common/i18n.h)."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return value.startswith("zh")
+    return False
 
 
 class Flags(argparse.ArgumentParser):
@@ -77,11 +97,13 @@ def interpreter():
     return f"{platform.python_implementation()} {platform.python_version()}"
 
 
-def emit(experiment, work, results, as_json, notice):
-    """Prints the results: one JSON object, or a table and a closing note."""
+def emit(experiment, work_in, results, as_json, notice):
+    """Prints the results: one JSON object, or a table and a closing note. `work_in`: the
+    work in each language, from in_each_language."""
+    work = work_in["zh" if chinese() else "en"]
     if as_json:
         print(json.dumps({"experiment": experiment, "language": interpreter(), "work": work,
-                          "results": results}))
+                          "work_in": work_in, "results": results}))
         return
     print(f"{experiment} on {interpreter()}: {work}")
     print(f"{'mode':<12}{'workers':>8}{'median s':>11}{'min-max s':>17}{'speedup':>9}")

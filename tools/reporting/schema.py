@@ -8,7 +8,11 @@ one JSON object on stdout,
                 "speedup": <single median / this median>}, ...]}
 Numbers may be null (the lessons write a non-finite number as null). Optional fields the
 report also reads:
-  top level  "work": "<what one run computes, in words>"
+  top level  "work": "<what one run computes, in words, in the run's language>"
+             "work_in": {"en": "<the work in English>", "zh": "<the work in Chinese>"}
+                           (the report writes both READMEs from one run, so it takes the
+                           work in the language it writes; without "work_in", or a
+                           language missing from it, "work")
              "warnings": [{"code": "<fewer_cores|busy_machine|unoptimised_build|implausible>",
                            "message": "<a sentence, in the run's language>",
                            "modes": ["<mode>", ...]}]   (modes: the rows affected; an empty
@@ -74,6 +78,11 @@ class Measurement:
     work: str
     raw: dict
     warnings: list = None   # Warning
+    work_in: dict = None    # {"en": ..., "zh": ...}, the languages the run gave
+
+    def work_text(self, language):
+        """The work in `language` ("en" or "zh"), else as the run said it ("work")."""
+        return (self.work_in or {}).get(language) or self.work
 
     def warnings_for(self, mode):
         return [w for w in self.warnings or [] if w.affects(mode)]
@@ -146,7 +155,10 @@ def _experiment(value):
                for key in ("seconds", "min", "max", "speedup", "peak_rss_bytes",
                            "bytes_per_worker")}))
     work = value.get("work") if isinstance(value.get("work"), str) else ""
-    return Measurement(name, results, [], work, value, _warnings(value.get("warnings", [])))
+    work_in = value.get("work_in") if isinstance(value.get("work_in"), dict) else {}
+    work_in = {language: w for language, w in work_in.items() if isinstance(w, str) and w}
+    return Measurement(name, results, [], work, value, _warnings(value.get("warnings", [])),
+                       work_in)
 
 
 def _warnings(value):

@@ -37,10 +37,18 @@ class ExperimentJsonTest(SchemaTestCase):
         self.assertEqual(m.results[1].bytes_per_worker, 40960)
         self.assertEqual(m.raw["results"][0]["peak_rss_bytes"], 6000000)
 
-    # The optional "work" description is read when present.
+    # The optional "work" description is read when present, and "work_in" (the work in
+    # each language) too; a language "work_in" lacks, or no "work_in", gives "work".
     def test_reads_work(self):
         m = schema.parse(fixture("cpu_bound.cpp.json"), experiments.EXPERIMENT_JSON)
         self.assertEqual(m.work, "2 loops of 10^9 iterations")
+        self.assertEqual(m.work_text("en"), "2 loops of 10^9 iterations")
+        self.assertEqual(m.work_text("zh"), "2 个 10^9 次的循环")
+        m = schema.parse(fixture("cpu_bound.cpython.json"), experiments.EXPERIMENT_JSON)
+        self.assertEqual(m.work_text("zh"), "2 loops of 30,000,000 empty iterations, median of 3")
+        m = schema.parse('{"experiment": "x", "work": "w", "work_in": {"en": "w", "zh": 3}, '
+                         '"results": [%s]}' % ROW, experiments.EXPERIMENT_JSON)
+        self.assertEqual((m.work_text("en"), m.work_text("zh")), ("w", "w"))
 
     # Each way an experiment's output can be wrong gets its own explanation.
     def test_names_the_problem(self):

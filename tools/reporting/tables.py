@@ -238,7 +238,8 @@ def work_note(experiment, outcomes):
             work = _(experiment.tutorial_work)
         else:
             o = find(outcomes, experiment, source)
-            work = o.measurement.work if o and o.ok and o.measurement.work else ""
+            if o and o.ok:
+                work = o.measurement.work_text("zh" if i18n.chinese() else "en")
         if work:
             parts.append(_("%(source)s: %(work)s") % {"source": source_name(source), "work": work})
     if not parts:

@@ -130,6 +130,18 @@ class OtherTablesTest(unittest.TestCase):
         self.assertIn("tutorial: 2 loops of 10^9 empty iterations", note)
         self.assertIn("compare the ratios", note)
 
+    # In Chinese the note takes each run's Chinese work ("work_in"), where the run gave one.
+    def test_work_note_in_chinese(self):
+        i18n.use(i18n.CHINESE)
+        try:
+            note = tables.work_note(fixtures.experiment("cpu_bound"), cpu_bound_outcomes())
+        finally:
+            i18n.use(i18n.ENGLISH)
+        self.assertIn("2 个 10^9 次的循环", note)
+        self.assertNotIn("2 loops of 10^9 iterations", note)
+        # The CPython fixture has no "work_in": its "work" is shown as it is.
+        self.assertIn("2 loops of 30,000,000 empty iterations", note)
+
 
 class SummaryTest(unittest.TestCase):
     # A failed experiment is named with its reason, and the others are still
