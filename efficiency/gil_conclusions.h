@@ -35,9 +35,9 @@ struct GilRun {
   int io_threads = 4;
   int threads_max_holders = 0;  // the threads mode's last run
   int64_t threads_switches = 0;
-  RaceTally every_step;           // a switch may fall between read and write (CPython <= 3.9)
-  RaceTally between_statements;   // only between statements (CPython >= 3.10 in this loop)
-  RaceTally with_lock;            // `with lock:` around both statements
+  RaceTally every_step{};         // a switch may fall between read and write (CPython <= 3.9)
+  RaceTally between_statements{}; // only between statements (CPython >= 3.10 in this loop)
+  RaceTally with_lock{};          // `with lock:` around both statements
 };
 
 // `results` has the rows single, threads, processes, threads_without_gil (baseline

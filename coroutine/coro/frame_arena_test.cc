@@ -63,7 +63,9 @@ TEST(FrameArenaTest, ManyFramesComeBackToZero) {
   {
     std::vector<coro::Task<int>> tasks;
     for (int i = 0; i < 100000; ++i) tasks.push_back(Small());  // several blocks
-    if (kPooled) EXPECT_EQ(coro::internal::LiveFrames(), before + 100000);
+    if (kPooled) {
+      EXPECT_EQ(coro::internal::LiveFrames(), before + 100000);
+    }
   }
   EXPECT_EQ(coro::internal::LiveFrames(), before);
   coro::Task<int> again = Small();  // the arena works after giving blocks back
