@@ -4,12 +4,14 @@
 // the test's runfiles, as a user would, and asserts on the result:
 //
 //   lesson::ProgramResult r = lesson::testing::RunLesson("thread/lock", {"--runs=3"});
+//   ASSERT_THAT(r, RanCleanly());
 //   std::vector<std::string> lines = lesson::testing::Lines(r.stdout_text);
 //   EXPECT_LT(FindLine(lines, "t1 reads"), FindLine(lines, "t2 reads"));
 //   Groups pid = lesson::testing::Search(r.stdout_text, "main: PID (\\d+)");
 //   lesson::testing::ExpectRejected("thread/lock", "--runs=0");
 //
-// Each chapter's lesson_testing.h binds its own package name on top of these.
+// A lesson's test says `using namespace ::lesson::testing;`: these names are its
+// vocabulary.
 #ifndef COMMON_LESSON_TESTING_H_
 #define COMMON_LESSON_TESTING_H_
 
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "common/run_program.h"
+#include "gmock/gmock.h"
 
 namespace lesson::testing {
 
@@ -26,6 +29,16 @@ namespace lesson::testing {
 // --lang=en unless `flags` choose a language: behaviour tests read English.
 ProgramResult RunLesson(std::string_view lesson_path, const std::vector<std::string>& flags = {},
                         const RunOptions& options = {});
+
+// The lesson ended on its own with exit status 0 and left nothing running. On failure it
+// prints how it ended and its stderr, which says why.
+MATCHER(RanCleanly, "exited with status 0 and left nothing running") {
+  *result_listener << "exit status " << arg.exit_code << ", signal " << arg.term_signal
+                   << (arg.timed_out ? ", timed out" : "") << ", " << arg.leftover_processes
+                   << " process(es) left; stderr:\n"
+                   << arg.stderr_text;
+  return arg.exit_code == 0 && !arg.timed_out && arg.leftover_processes == 0;
+}
 
 // The lines of `text`, without their newlines; empty lines dropped.
 std::vector<std::string> Lines(const std::string& text);

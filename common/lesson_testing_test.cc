@@ -9,7 +9,37 @@ namespace lesson::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ExplainMatchResult;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StringMatchResultListener;
+
+TEST(RanCleanlyTest, AcceptsStatusZeroWithNothingLeft) {
+  ProgramResult r;
+  r.exit_code = 0;
+  EXPECT_THAT(r, RanCleanly());
+}
+
+TEST(RanCleanlyTest, RejectsAFailureATimeoutOrALeftoverAndSaysWhy) {
+  ProgramResult failed;
+  failed.exit_code = 2;
+  failed.stderr_text = "--runs must be at least 1\n";
+  StringMatchResultListener why;
+  EXPECT_FALSE(ExplainMatchResult(RanCleanly(), failed, &why));
+  EXPECT_THAT(why.str(), HasSubstr("exit status 2"));
+  EXPECT_THAT(why.str(), HasSubstr("--runs must be at least 1"));
+
+  ProgramResult timed_out;
+  timed_out.exit_code = 0;
+  timed_out.timed_out = true;
+  EXPECT_THAT(timed_out, Not(RanCleanly()));
+
+  ProgramResult left_a_child;
+  left_a_child.exit_code = 0;
+  left_a_child.leftover_processes = 1;
+  EXPECT_THAT(left_a_child, Not(RanCleanly()));
+}
 
 TEST(SearchTest, ReturnsTheWholeMatchThenItsGroups) {
   EXPECT_THAT(Search("main: PID 41, child: PID 42", "PID (\\d+)"), ElementsAre("PID 41", "41"));

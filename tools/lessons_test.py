@@ -19,15 +19,19 @@ from tools import catalogue as catalogue_lib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the runfiles' workspace
 
 
+# The rules that declare a binary: lesson_binary is cc_binary with the lesson kit
+# (common/lesson.bzl). A binary declared through any other macro would not be seen.
+BINARY_RULES = ("cc_binary", "lesson_binary")
+
+
 def cc_binaries(build_file):
-    """Names of the cc_binary targets a BUILD file declares (it is Starlark, which Python's
-    parser reads). A binary declared through a macro would not be seen: chapters declare
-    lessons with cc_binary directly."""
+    """Names of the binary targets a BUILD file declares (it is Starlark, which Python's
+    parser reads)."""
     with open(build_file, encoding="utf-8") as f:
         tree = ast.parse(f.read(), build_file)
     names = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "cc_binary":
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in BINARY_RULES:
             for keyword in node.keywords:
                 if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
                     names.append(keyword.value.value)
@@ -128,15 +132,17 @@ class LessonsTest(unittest.TestCase):
         for target, why in self.catalogue.not_lessons.items():
             self.assertGreater(len(why.split()), 3, f"{target}: say why it is not a lesson")
 
-    # The BUILD reader finds cc_binary targets and nothing else.
+    # The BUILD reader finds cc_binary and lesson_binary targets and nothing else.
     def test_cc_binaries(self):
         with tempfile.NamedTemporaryFile("w", suffix="BUILD", dir=os.environ.get("TEST_TMPDIR"),
                                          delete=False) as f:
             f.write('load("//po:defs.bzl", "translatable_sources")\ncc_library(name = "lib")\n'
                     'cc_binary(\n    name = "lock",\n    srcs = ["lock.cc"],\n)\n'
-                    'cc_test(name = "lock_test")\ncc_binary(name = "race", tags = ["no_asan"])\n')
+                    'cc_test(name = "lock_test")\ncc_binary(name = "race", tags = ["no_asan"])\n'
+                    'lesson_binary(name = "join", deps = [":process"])\n'
+                    'lesson_test(name = "join_test", lesson = ":join")\n')
         self.addCleanup(os.remove, f.name)
-        self.assertEqual(cc_binaries(f.name), ["lock", "race"])
+        self.assertEqual(cc_binaries(f.name), ["lock", "race", "join"])
 
     # The README reader takes the first lesson each section names, in order.
     def test_readme_order(self):
