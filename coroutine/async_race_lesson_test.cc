@@ -2,22 +2,21 @@
 // round-robin schedule predicts; the AsyncMutex loses none.
 #include <string>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::ExpectRejected;
-using ::coro_lessons::testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 // With a pure yield (io=0) the schedule is round-robin: each round of 4 nets 1.
 TEST(AsyncRaceLessonTest, LostUpdatesAndTheFix) {
   for (const char* io : {"--io=0", "--io=1ms"}) {
-    lesson::ProgramResult r = RunLesson("async_race", {"--workers=4", "--increments=50", io});
-    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-    EXPECT_EQ(r.leftover_processes, 0);
+    lesson::ProgramResult r =
+        RunLesson("coroutine/async_race", {"--workers=4", "--increments=50", io});
+    ASSERT_THAT(r, RanCleanly());
     const std::string& out = r.stdout_text;
     size_t part2 = out.find("--- 2.");
     size_t part3 = out.find("--- 3.");
@@ -37,17 +36,17 @@ TEST(AsyncRaceLessonTest, LostUpdatesAndTheFix) {
 }
 
 TEST(AsyncRaceLessonTest, OneWorkerLosesNothing) {
-  lesson::ProgramResult r = RunLesson("async_race", {"--workers=1", "--increments=20"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/async_race", {"--workers=1", "--increments=20"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("With one worker nothing can run between"));
 }
 
 TEST(AsyncRaceLessonTest, RejectsBadFlag) {
-  ExpectRejected("async_race", "--io=101ms");
-  ExpectRejected("async_race", "--workers=0");
+  ExpectRejected("coroutine/async_race", "--io=101ms");
+  ExpectRejected("coroutine/async_race", "--workers=0");
   // Part 3 would wait 1000 x 100000 x 1ms, one section after another.
-  lesson::testing::ExpectRejected("coroutine/async_race",
-                                  {"--workers=1000", "--increments=100000"}, "--increments");
+  ExpectRejected("coroutine/async_race", {"--workers=1000", "--increments=100000"},
+                 "--increments");
 }
 
 }  // namespace

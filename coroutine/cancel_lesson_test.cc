@@ -5,20 +5,18 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(CancelLessonTest, EachPartInOrder) {
-  lesson::ProgramResult r = RunLesson("cancel", {"--work=200ms", "--timeout=60ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/cancel", {"--work=200ms", "--timeout=60ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_EQ(r.stderr_text, "");
   std::vector<std::string> lines = Lines(r.stdout_text);
 
@@ -57,21 +55,18 @@ TEST(CancelLessonTest, EachPartInOrder) {
 }
 
 TEST(CancelLessonTest, TimeoutLongerThanTheWork) {
-  lesson::ProgramResult r = RunLesson("cancel", {"--work=50ms", "--timeout=200ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_THAT(r.stdout_text, HasSubstr("download: all 10 chunks received"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("wait_for returned \"the slow job's result\""));
-  EXPECT_THAT(r.stdout_text, HasSubstr("step two done"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("nothing timed out"));
+  lesson::ProgramResult r = RunLesson("coroutine/cancel", {"--work=50ms", "--timeout=200ms"});
+  ASSERT_THAT(r, RanCleanly());
+  for (const char* line : {"download: all 10 chunks received",
+                           "wait_for returned \"the slow job's result\"", "step two done",
+                           "nothing timed out"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 }
 
 TEST(CancelLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("cancel", {"--timeout=1"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.stderr_text, HasSubstr("--timeout"));
-  r = RunLesson("cancel", {"--work=1h"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.stderr_text, HasSubstr("--work"));
+  ExpectRejected("coroutine/cancel", "--timeout=1");  // a unit is needed
+  ExpectRejected("coroutine/cancel", "--work=1h");
 }
 
 }  // namespace

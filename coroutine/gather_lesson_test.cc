@@ -7,36 +7,31 @@
 #include <string>
 #include <vector>
 
+#include "common/lesson_testing.h"
 #include "common/trace_reading.h"
-#include "coroutine/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Groups;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::ExpectRejected;
-using ::coro_lessons::testing::RunLesson;
-using ::coro_lessons::testing::Search;
-using ::coro_lessons::testing::SearchAll;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(GatherLessonTest, ConcurrentOnOneThread) {
-  lesson::ProgramResult r = RunLesson("gather", {"--coroutines=3", "--sleep=50ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/gather", {"--coroutines=3", "--sleep=50ms"});
+  ASSERT_THAT(r, RanCleanly());
   std::vector<std::string> lines = Lines(r.stdout_text);
   int first = FindLine(lines, "Hello world! (<_MainThread(MainThread, started ");
   ASSERT_GE(first, 0);
   for (int i = 0; i < 3; ++i) EXPECT_THAT(lines[first + i], HasSubstr("Hello world!"));
   EXPECT_THAT(lines[first + 3], HasSubstr("s later"));
   for (int i = 4; i < 7; ++i) EXPECT_THAT(lines[first + i], HasSubstr("Hello again!"));
-  EXPECT_THAT(r.stdout_text,
-              HasSubstr("asleep at the same time, at most: 3; threads that ran them: 1"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("(asleep at the same time, at most: 1)"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("TypeError: Passing coroutines is forbidden"));
+  for (const char* line : {"asleep at the same time, at most: 3; threads that ran them: 1",
+                           "(asleep at the same time, at most: 1)",
+                           "TypeError: Passing coroutines is forbidden"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 
   // Every hello() printed the main thread's ident, the one printed at the start.
   const Groups m = Search(r.stdout_text,
@@ -55,11 +50,11 @@ TEST(GatherLessonTest, ConcurrentOnOneThread) {
 
 TEST(GatherLessonTest, ManyCoroutinesNoComparison) {
   lesson::ProgramResult r =
-      RunLesson("gather", {"--coroutines=200", "--sleep=10ms", "--nosequential"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+      RunLesson("coroutine/gather", {"--coroutines=200", "--sleep=10ms", "--nosequential"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text,
               HasSubstr("asleep at the same time, at most: 200; threads that ran them: 1"));
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("--- The same, awaited one after another")));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("--- The same, awaited one after another")));
 }
 
 // The trace shows the point: three coroutines, each on its own row, asleep at the same time,
@@ -67,8 +62,8 @@ TEST(GatherLessonTest, ManyCoroutinesNoComparison) {
 TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/gather.json";
   lesson::ProgramResult r =
-      RunLesson("gather", {"--sleep=50ms", "--nosequential", "--trace=" + path});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+      RunLesson("coroutine/gather", {"--sleep=50ms", "--nosequential", "--trace=" + path});
+  ASSERT_THAT(r, RanCleanly());
   const trace_reading::Trace trace = trace_reading::Read(path);
   ASSERT_EQ(trace.error, "");
   // Each task's sleep: [begin, end] on its async track; and the threads they ran on.
@@ -94,22 +89,23 @@ TEST(GatherLessonTest, TraceShowsThreeAsleepAtOnce) {
 // In Chinese: the teaching is Chinese, the tutorial's own lines stay as the tutorial has them.
 TEST(GatherLessonTest, ChineseKeepsTheTutorialLines) {
   lesson::ProgramResult r =
-      RunLesson("gather", {"--lang=zh", "--sleep=10ms", "--nosequential"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_THAT(r.stdout_text, HasSubstr("Hello world! (<_MainThread(MainThread, started "));
-  EXPECT_THAT(r.stdout_text, HasSubstr("Hello again! (<_MainThread(MainThread, started "));
-  EXPECT_THAT(r.stdout_text, HasSubstr("同时睡眠的最多：3 个"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("教程里的这个程序在 CPython 3.11 上已经跑不起来了"));
+      RunLesson("coroutine/gather", {"--lang=zh", "--sleep=10ms", "--nosequential"});
+  ASSERT_THAT(r, RanCleanly());
+  for (const char* line : {"Hello world! (<_MainThread(MainThread, started ",
+                           "Hello again! (<_MainThread(MainThread, started ",
+                           "同时睡眠的最多：3 个",
+                           "教程里的这个程序在 CPython 3.11 上已经跑不起来了"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 }
 
 TEST(GatherLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("gather", {"--coroutines=0"});
+  lesson::ProgramResult r = RunLesson("coroutine/gather", {"--coroutines=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "gather: --coroutines=0 is out of range; allowed: 1 to 1000\n");
-  ExpectRejected("gather", "--sleep=6s");
+  ExpectRejected("coroutine/gather", "--sleep=6s");
   // 1000 sleeps of 5s one after another would take over an hour; --nosequential is fine.
-  lesson::testing::ExpectRejected("coroutine/gather", {"--coroutines=1000", "--sleep=5s"},
-                                  "--coroutines");
+  ExpectRejected("coroutine/gather", {"--coroutines=1000", "--sleep=5s"}, "--coroutines");
 }
 
 }  // namespace

@@ -4,23 +4,19 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Groups;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::RunLesson;
-using ::coro_lessons::testing::SearchAll;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
-  lesson::ProgramResult r = RunLesson("generator");
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/generator");
+  ASSERT_THAT(r, RanCleanly());
   std::vector<std::string> lines = Lines(r.stdout_text);
 
   // Nothing runs at the call; the body starts inside the first Next().
@@ -38,11 +34,11 @@ TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
   EXPECT_LT(destroyed, FindLine(lines, "--- for"));
   EXPECT_GT(destroyed, FindLine(lines, "drops the generator"));
 
-  EXPECT_THAT(r.stdout_text, HasSubstr("main: for loop got 3\n"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("main: for loop got 1\n"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("send(10) -> average 10\n"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("send(20) -> average 15\n"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("send(60) -> average 30\n"));
+  for (const char* line : {"main: for loop got 3\n", "main: for loop got 1\n",
+                           "send(10) -> average 10\n", "send(20) -> average 15\n",
+                           "send(60) -> average 30\n"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 
   // Every thread id printed is the same one.
   std::set<std::string> threads;
@@ -55,24 +51,25 @@ TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
 
 // g++ allocates every coroutine frame on the heap: the body's local is off the stack.
 TEST(GeneratorLessonTest, FrameLivesOffTheStack) {
-  lesson::ProgramResult r = RunLesson("generator");
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_THAT(r.stdout_text, HasSubstr("(on the stack)"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("(not on the stack: in the coroutine's frame"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("The frame lives on the heap"));
+  lesson::ProgramResult r = RunLesson("coroutine/generator");
+  ASSERT_THAT(r, RanCleanly());
+  for (const char* line : {"(on the stack)", "(not on the stack: in the coroutine's frame",
+                           "The frame lives on the heap"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 }
 
 TEST(GeneratorLessonTest, OneValueOnly) {
-  lesson::ProgramResult r = RunLesson("generator", {"--count=1"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/generator", {"--count=1"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("got nothing: the generator has returned"));
   EXPECT_THAT(r.stdout_text, HasSubstr("drops the generator (it had already returned)"));
   // Nothing was dropped early, so the notice does not say so.
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("Dropping the generator early")));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("Dropping the generator early")));
 }
 
 TEST(GeneratorLessonTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("generator", {"--count=0"});
+  lesson::ProgramResult r = RunLesson("coroutine/generator", {"--count=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "generator: --count=0 is out of range; allowed: 1 to 20\n");
   EXPECT_EQ(r.stdout_text, "");

@@ -3,22 +3,18 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::ExpectRejected;
-using ::coro_lessons::testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(HelloLessonTest, HelloSleepHelloAgain) {
-  lesson::ProgramResult r = RunLesson("hello", {"--sleep=50ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/hello", {"--sleep=50ms"});
+  ASSERT_THAT(r, RanCleanly());
   std::vector<std::string> lines = Lines(r.stdout_text);
   int called = FindLine(lines, "hello() was called");
   ASSERT_GE(called, 0);
@@ -29,14 +25,14 @@ TEST(HelloLessonTest, HelloSleepHelloAgain) {
 }
 
 TEST(HelloLessonTest, ZeroSleepSaysSo) {
-  lesson::ProgramResult r = RunLesson("hello", {"--sleep=0"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/hello", {"--sleep=0"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("With --sleep=0 the co_await only handed control"));
 }
 
 TEST(HelloLessonTest, RejectsBadFlags) {
-  ExpectRejected("hello", "--sleep=10s");
-  ExpectRejected("hello", "--sleep=1");  // a unit is needed
+  ExpectRejected("coroutine/hello", "--sleep=10s");
+  ExpectRejected("coroutine/hello", "--sleep=1");  // a unit is needed
 }
 
 }  // namespace

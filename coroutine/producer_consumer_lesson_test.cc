@@ -2,15 +2,13 @@
 // and counts the hand-overs the program made.
 #include <string>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::Groups;
-using ::coro_lessons::testing::RunLesson;
-using ::coro_lessons::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 // The tutorial's output block, verbatim (CPython 3.11.7 prints it too).
@@ -26,9 +24,8 @@ constexpr char kTutorialOutput[] =
     "[PRODUCER] Consumer return: 200 OK\n";
 
 TEST(ProducerConsumerLessonTest, TutorialOutputLines) {
-  lesson::ProgramResult r = RunLesson("producer_consumer");
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/producer_consumer");
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr(kTutorialOutput));
   EXPECT_THAT(r.stdout_text, HasSubstr("CPython 3.11.7 prints exactly these nine lines"));
   // c.send(None) and three send()s, each answered by a yield.
@@ -41,23 +38,24 @@ TEST(ProducerConsumerLessonTest, TutorialOutputLines) {
 
 // The tutorial's lines stay as they are in Chinese output too.
 TEST(ProducerConsumerLessonTest, TutorialLinesUntranslated) {
-  lesson::ProgramResult r = RunLesson("producer_consumer", {"--lang=zh"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/producer_consumer", {"--lang=zh"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr(kTutorialOutput));
 }
 
 TEST(ProducerConsumerLessonTest, MoreMessages) {
-  lesson::ProgramResult r = RunLesson("producer_consumer", {"--messages=5"});
-  ASSERT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.stdout_text, HasSubstr("[PRODUCER] Producing 5...\n"
-                                       "[CONSUMER] Consuming 5...\n"
-                                       "[PRODUCER] Consumer return: 200 OK\n"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("control changed hands 12 times"));
-  EXPECT_THAT(r.stdout_text, HasSubstr("The tutorial sends 3 messages"));
+  lesson::ProgramResult r = RunLesson("coroutine/producer_consumer", {"--messages=5"});
+  ASSERT_THAT(r, RanCleanly());
+  for (const char* line : {"[PRODUCER] Producing 5...\n"
+                           "[CONSUMER] Consuming 5...\n"
+                           "[PRODUCER] Consumer return: 200 OK\n",
+                           "control changed hands 12 times", "The tutorial sends 3 messages"}) {
+    EXPECT_THAT(r.stdout_text, HasSubstr(line));
+  }
 }
 
 TEST(ProducerConsumerLessonTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("producer_consumer", {"--messages=-1"});
+  lesson::ProgramResult r = RunLesson("coroutine/producer_consumer", {"--messages=-1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text,
             "producer_consumer: --messages=-1 is out of range; allowed: 1 to 100\n");

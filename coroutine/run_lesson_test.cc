@@ -5,22 +5,19 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 TEST(RunLessonTest, RunAndHandBuiltLoop) {
-  lesson::ProgramResult r = RunLesson("run", {"--sleep=100ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/run", {"--sleep=100ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_EQ(r.stderr_text, "");
   std::vector<std::string> lines = Lines(r.stdout_text);
 
@@ -62,19 +59,17 @@ TEST(RunLessonTest, RunAndHandBuiltLoop) {
 }
 
 TEST(RunLessonTest, Chinese) {
-  lesson::ProgramResult r = RunLesson("run", {"--sleep=10ms", "--lang=zh"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/run", {"--sleep=10ms", "--lang=zh"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("Hello world! (<_MainThread(MainThread, started "));
   EXPECT_THAT(r.stdout_text, HasSubstr("要点"));
 }
 
 TEST(RunLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("run", {"--coroutines=5000"});
+  lesson::ProgramResult r = RunLesson("coroutine/run", {"--coroutines=5000"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "run: --coroutines=5000 is out of range; allowed: 1 to 1000\n");
-  r = RunLesson("run", {"--sleep=1"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.stderr_text, HasSubstr("--sleep"));
+  ExpectRejected("coroutine/run", "--sleep=1");  // a unit is needed
 }
 
 }  // namespace

@@ -4,20 +4,17 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::RunLesson;
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 
 TEST(TaskGroupLessonTest, EachPartInOrder) {
-  lesson::ProgramResult r = RunLesson("task_group", {"--fetch=40ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("coroutine/task_group", {"--fetch=40ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_EQ(r.stderr_text, "");
   std::vector<std::string> lines = Lines(r.stdout_text);
 
@@ -51,9 +48,7 @@ TEST(TaskGroupLessonTest, EachPartInOrder) {
 }
 
 TEST(TaskGroupLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("task_group", {"--fetch=1ms"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.stderr_text, HasSubstr("--fetch"));
+  ExpectRejected("coroutine/task_group", "--fetch=1ms");
 }
 
 }  // namespace

@@ -3,23 +3,18 @@
 #include <string>
 #include <vector>
 
-#include "coroutine/lesson_testing.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using ::coro_lessons::testing::FindLine;
-using ::coro_lessons::testing::Lines;
-using ::coro_lessons::testing::ExpectRejected;
-using ::coro_lessons::testing::RunLesson;
-using ::coro_lessons::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(TasksLessonTest, WaitVersusGather) {
-  lesson::ProgramResult r = RunLesson("tasks", {"--sleep=20ms", "--unit=100ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("coroutine/tasks", {"--sleep=20ms", "--unit=100ms"});
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, HasSubstr("(created: done() = false)\nHello world!\nHello again!\n"
                              "(after run_until_complete: done() = true)"));
@@ -56,8 +51,8 @@ TEST(TasksLessonTest, WaitVersusGather) {
 }
 
 TEST(TasksLessonTest, RejectsBadFlag) {
-  ExpectRejected("tasks", "--unit=0s");
-  ExpectRejected("tasks", "--unit=200");  // a unit is needed
+  ExpectRejected("coroutine/tasks", "--unit=0s");
+  ExpectRejected("coroutine/tasks", "--unit=200");  // a unit is needed
 }
 
 }  // namespace
