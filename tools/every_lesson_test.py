@@ -258,25 +258,22 @@ class EveryLessonTest(unittest.TestCase):
                                     f"{result.seconds:.1f} s at default flags ({language})")
 
     def test_chinese_output(self):
+        self.check_language("zh", output_language.chinese_problems)
+
+    def test_english_output(self):
+        self.check_language("en", output_language.english_problems)
+
+    def check_language(self, language, problems_in):
+        """Every lesson's default run in `language` ("zh" or "en") has none of the
+        problems `problems_in(stdout lines, catalog, stderr lines)` finds."""
         for lesson in self.lessons:
-            result = self.default_runs(lesson).zh
+            result = getattr(self.default_runs(lesson), language)
             if result is None or result.exit_code != 0:
                 continue  # test_default_run_is_bounded_and_clean says why
             with self.subTest(lesson.target):
-                problems = output_language.chinese_problems(result.stdout.splitlines(),
-                                                            self.catalog, result.stderr.splitlines())
-                self.assertEqual(problems, [], f"{lesson.target} --lang=zh: "
-                                 + "\n  ".join(problems))
-
-    def test_english_output(self):
-        for lesson in self.lessons:
-            result = self.default_runs(lesson).en
-            if result is None or result.exit_code != 0:
-                continue
-            with self.subTest(lesson.target):
-                problems = output_language.english_problems(result.stdout.splitlines(),
-                                                            self.catalog, result.stderr.splitlines())
-                self.assertEqual(problems, [], f"{lesson.target} --lang=en: "
+                problems = problems_in(result.stdout.splitlines(), self.catalog,
+                                       result.stderr.splitlines())
+                self.assertEqual(problems, [], f"{lesson.target} --lang={language}: "
                                  + "\n  ".join(problems))
 
     def test_trace_is_valid(self):
