@@ -45,11 +45,6 @@ void CountUp(int64_t increments) {
   for (int64_t i = 0; i < increments; ++i) g_counter = g_counter + 1;
 }
 
-int Fail(const absl::Status& status) {
-  lesson::WriteErrorLine(process::DescribeFailure(status).str());
-  return 1;
-}
-
 // Starts `child`, waits for it, and checks that it exited with 0.
 absl::Status RunChild(process::Process child) {
   absl::Status status = child.Start();
@@ -82,14 +77,14 @@ int main(int argc, char** argv) {
                   static_cast<void*>(&g_counter));
   });
   counter.set_name("child counting");
-  if (absl::Status s = RunChild(std::move(counter)); !s.ok()) return Fail(s);
+  if (absl::Status s = RunChild(std::move(counter)); !s.ok()) return process::Fail(s);
   seen.parent_after_join = g_counter;
   lesson::Print("  parent (PID %d): g_counter = %d at %p   <- after join: unchanged", getpid(),
                 g_counter, static_cast<void*>(&g_counter));
 
   lesson::Step("Data exchange: the child sends its result through a pipe");
   absl::StatusOr<process::Pipe> pipe = process::Pipe::Create();
-  if (!pipe.ok()) return Fail(pipe.status());
+  if (!pipe.ok()) return process::Fail(pipe.status());
   process::Process sender([&pipe, increments] {
     pipe->CloseRead();
     CountUp(increments);
@@ -99,11 +94,11 @@ int main(int argc, char** argv) {
     return pipe->WriteAll(message).ok() ? 0 : 1;
   });
   sender.set_name("child sending");
-  if (absl::Status s = sender.Start(); !s.ok()) return Fail(s);
+  if (absl::Status s = sender.Start(); !s.ok()) return process::Fail(s);
   pipe->CloseWrite();
   absl::StatusOr<std::string> received = pipe->ReadAll();  // Until the child's end closes.
-  if (absl::Status s = sender.Join(); !s.ok()) return Fail(s);
-  if (!received.ok()) return Fail(received.status());
+  if (absl::Status s = sender.Join(); !s.ok()) return process::Fail(s);
+  if (!received.ok()) return process::Fail(received.status());
   long value = 0;
   std::from_chars(received->data(), received->data() + received->size(), value);
   g_counter = value;
@@ -115,7 +110,7 @@ int main(int argc, char** argv) {
   lesson::Step("Sharing on purpose: a page mapped MAP_SHARED before the fork");
   void* page = mmap(nullptr, sizeof(std::atomic<long>), PROT_READ | PROT_WRITE,
                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (page == MAP_FAILED) return Fail(absl::InternalError("mmap failed"));
+  if (page == MAP_FAILED) return process::Fail(absl::InternalError("mmap failed"));
   auto* shared = new (page) std::atomic<long>(0);
   lesson::Print("  parent: shared counter = %d at %p", shared->load(), page);
   process::Process sharer([shared, increments] {
@@ -124,7 +119,7 @@ int main(int argc, char** argv) {
     lesson::Print("  child  (PID %d): shared counter = %d", getpid(), shared->load());
   });
   sharer.set_name("child sharing a page");
-  if (absl::Status s = RunChild(std::move(sharer)); !s.ok()) return Fail(s);
+  if (absl::Status s = RunChild(std::move(sharer)); !s.ok()) return process::Fail(s);
   seen.shared_after_join = shared->load();
   lesson::Print("  parent: shared counter = %d   <- the child's work, seen directly",
                 seen.shared_after_join);

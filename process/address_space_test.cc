@@ -2,23 +2,18 @@
 // the same address; the value arrives through a pipe; a MAP_SHARED page is shared.
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::Groups;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
-  lesson::ProgramResult r = RunLesson("address_space", {"--increments=12345"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/address_space", {"--increments=12345"});
+  ASSERT_THAT(r, RanCleanly());
 
   const Groups child =
       Search(r.stdout_text, "child  \\(PID \\d+\\): g_counter = 12345 at (0x[0-9a-f]+)");
@@ -35,9 +30,8 @@ TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
 
 TEST(AddressSpaceTest, RejectsBadFlags) {
   for (const char* flag : {"--increments=0", "--increments=2000000000", "--increments=ten"}) {
-    ExpectRejected("address_space", flag);
+    ExpectRejected("process/address_space", flag);
   }
 }
 
 }  // namespace
-}  // namespace process

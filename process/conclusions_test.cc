@@ -133,42 +133,47 @@ TEST_F(ConclusionsTest, JoinBrokenGuaranteeIsReportedAsABug) {
 
 // --- kill ---
 
+// The lesson's own run: the watchdog killed the blocked p1 at its deadline of 1000 ms;
+// p2 and p3 then ran and exited with code 0.
+KillObservation Kill() {
+  return {.deadline_ms = 1000,
+          .p1_lived_ms = 1013,
+          .p1_signal = SIGKILL,
+          .watchdog_fired = true,
+          .others_exited_zero = true};
+}
+
+// p1 ended by `signal_number` from outside after 2500 ms, long before the deadline of 30 s.
+KillObservation KilledFromOutside(int signal_number) {
+  KillObservation seen = Kill();
+  seen.deadline_ms = 30000;
+  seen.p1_lived_ms = 2500;
+  seen.p1_signal = signal_number;
+  seen.watchdog_fired = false;
+  return seen;
+}
+
 TEST_F(ConclusionsTest, KillByTheWatchdog) {
-  const std::string text = Text(KillPoints({.deadline_ms = 1000,
-                                            .p1_lived_ms = 1013,
-                                            .p1_signal = SIGKILL,
-                                            .watchdog_fired = true,
-                                            .others_exited_zero = true}));
+  const std::string text = Text(KillPoints(Kill()));
   EXPECT_THAT(text, HasSubstr("killed by signal 9 (SIGKILL) 1013 ms after it started; the "
                               "watchdog's deadline was 1000 ms"));
   EXPECT_THAT(text, HasSubstr("Processes are independent"));
 }
 
 TEST_F(ConclusionsTest, KillFromOutside) {
-  EXPECT_THAT(Text(KillPoints({.deadline_ms = 30000,
-                               .p1_lived_ms = 2500,
-                               .p1_signal = SIGKILL,
-                               .watchdog_fired = false,
-                               .others_exited_zero = true})),
+  EXPECT_THAT(Text(KillPoints(KilledFromOutside(SIGKILL))),
               HasSubstr("killed by SIGKILL from outside (you, or another program) after 2500 ms"));
-  EXPECT_THAT(Text(KillPoints({.deadline_ms = 30000,
-                               .p1_lived_ms = 2500,
-                               .p1_signal = SIGTERM,
-                               .watchdog_fired = false,
-                               .others_exited_zero = true})),
+  EXPECT_THAT(Text(KillPoints(KilledFromOutside(SIGTERM))),
               AllOf(HasSubstr("ended by signal 15 (SIGTERM) from outside after 2500 ms"),
                     HasSubstr("main ended the watchdog itself"),
                     Not(HasSubstr("nothing to main, the watchdog"))));
 }
 
 TEST_F(ConclusionsTest, KillOthersFailingIsABug) {
-  EXPECT_THAT(Text(KillPoints({.deadline_ms = 1000,
-                               .p1_lived_ms = 1000,
-                               .p1_signal = SIGKILL,
-                               .watchdog_fired = true,
-                               .others_exited_zero = false})),
-              AllOf(HasSubstr("p2 or p3 did not exit with code 0"),
-                    Not(HasSubstr("Processes are independent"))));
+  KillObservation seen = Kill();
+  seen.others_exited_zero = false;
+  EXPECT_THAT(Text(KillPoints(seen)), AllOf(HasSubstr("p2 or p3 did not exit with code 0"),
+                                            Not(HasSubstr("Processes are independent"))));
 }
 
 // --- crash_isolation ---

@@ -98,10 +98,7 @@ int main(int argc, char** argv) {
 
   lesson::Step("Three children at once: two crash, one works");
   absl::StatusOr<process::Pipe> said = process::Pipe::Create();
-  if (!said.ok()) {
-    lesson::WriteErrorLine(process::DescribeFailure(said.status()).str());
-    return 1;
-  }
+  if (!said.ok()) return process::Fail(said.status());
   process::Pipe& pipe = *said;
   std::vector<process::Process> children;
   children.emplace_back([&pipe] { Segfault(pipe); });
@@ -116,10 +113,7 @@ int main(int argc, char** argv) {
   }
   for (size_t i = 0; i < children.size(); ++i) {
     children[i].set_name(names[i]);
-    if (absl::Status s = children[i].Start(); !s.ok()) {
-      lesson::WriteErrorLine(process::DescribeFailure(s).str());
-      return 1;
-    }
+    if (absl::Status s = children[i].Start(); !s.ok()) return process::Fail(s);
   }
   {
     trace::Span waiting("wait for the three first lines", trace::kIo);
@@ -135,10 +129,7 @@ int main(int argc, char** argv) {
   process::Process& sibling = children.back();
   for (size_t i = 0; i < children.size(); ++i) {
     process::Process& child = children[i];
-    if (absl::Status s = child.Join(); !s.ok()) {
-      lesson::WriteErrorLine(process::DescribeFailure(s).str());
-      return 1;
-    }
+    if (absl::Status s = child.Join(); !s.ok()) return process::Fail(s);
     const process::ExitStatus status = *child.exit_status();
     lesson::Print("  %s (PID %d): %s   [Python's exitcode: %d]",
                   lesson::PadRight(labels[i].str(), label_width), child.pid(),

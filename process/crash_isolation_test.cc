@@ -2,26 +2,21 @@
 // reports both and carries on, and the sibling finishes its work.
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::FindLine;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 TEST(CrashIsolationTest, CrashesStayInTheirProcesses) {
   // The sibling works 1.5 s; the crashes happen at once. It is still running when they
   // are reaped on any machine.
-  lesson::ProgramResult r = RunLesson("crash_isolation", {"--sibling_work=1500ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/crash_isolation", {"--sibling_work=1500ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, ContainsRegex("segv child  \\(PID [0-9]+\\): killed by signal 11 "
                                            "\\(SIGSEGV: Segmentation fault\\)   \\[Python's "
                                            "exitcode: -11\\]"));
@@ -42,9 +37,8 @@ TEST(CrashIsolationTest, CrashesStayInTheirProcesses) {
 TEST(CrashIsolationTest, RejectsBadFlags) {
   for (const char* flag :
        {"--sibling_work=0s", "--sibling_work=100s", "--sibling_work=300", "--sibling_ms=300"}) {
-    ExpectRejected("crash_isolation", flag);
+    ExpectRejected("process/crash_isolation", flag);
   }
 }
 
 }  // namespace
-}  // namespace process

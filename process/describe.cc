@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "common/lesson.h"
+
 namespace process {
 
 lesson::Text DescribeSignal(int signal_number) {
@@ -55,6 +57,11 @@ lesson::Text DescribeFailure(const absl::Status& status) {
     default:
       return lesson::Format("a process operation failed. Details: %s", detail);
   }
+}
+
+int Fail(const absl::Status& status) {
+  lesson::WriteErrorLine(DescribeFailure(status).str());
+  return 1;
 }
 
 }  // namespace process

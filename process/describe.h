@@ -28,6 +28,12 @@ lesson::Text DescribeSignal(int signal_number);
 // error names) as the detail. ResourceExhausted (fork refused) names RLIMIT_NPROC.
 lesson::Text DescribeFailure(const absl::Status& status);
 
+// How a lesson gives up when the Process library failed: writes DescribeFailure(status)
+// as its one line on standard error and returns 1, the lesson's exit status.
+//
+//   if (absl::Status s = p1.Start(); !s.ok()) return process::Fail(s);
+int Fail(const absl::Status& status);
+
 }  // namespace process
 
 #endif  // PROCESS_DESCRIBE_H_

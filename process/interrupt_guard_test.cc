@@ -31,42 +31,38 @@ lesson::ProgramResult Interrupt(int signal_number, bool whole_group,
                                    .signal_whole_group = whole_group});
 }
 
+// The fixture was ready (all its children existed) when the signal came, died of
+// `signal_number` itself without being timed out, and left `leftover` processes running.
+void ExpectDiedOf(const lesson::ProgramResult& r, int signal_number, int leftover = 0) {
+  EXPECT_THAT(r.stdout_text, HasSubstr("ready"));
+  EXPECT_EQ(r.term_signal, signal_number) << r.stderr_text;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.leftover_processes, leftover);
+}
+
 // `kill -INT <pid>`: only the parent gets the signal; the guard stops all three children
 // (the plain one, the one ignoring SIGINT, the one with a child of its own), then dies of
 // SIGINT itself.
 TEST(InterruptGuardTest, SigintToTheParentAloneLeavesNothing) {
-  lesson::ProgramResult r = Interrupt(SIGINT, /*whole_group=*/false);
-  EXPECT_THAT(r.stdout_text, HasSubstr("ready"));
-  EXPECT_EQ(r.term_signal, SIGINT);
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.leftover_processes, 0);
+  ExpectDiedOf(Interrupt(SIGINT, /*whole_group=*/false), SIGINT);
 }
 
 // Ctrl-C: the whole process group gets SIGINT at once.
 TEST(InterruptGuardTest, SigintToTheWholeGroupLeavesNothing) {
-  lesson::ProgramResult r = Interrupt(SIGINT, /*whole_group=*/true);
-  EXPECT_THAT(r.stdout_text, HasSubstr("ready"));
-  EXPECT_EQ(r.term_signal, SIGINT);
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.leftover_processes, 0);
+  ExpectDiedOf(Interrupt(SIGINT, /*whole_group=*/true), SIGINT);
 }
 
 // SIGTERM (what `kill` and service managers send) is handled the same way.
 TEST(InterruptGuardTest, SigtermLeavesNothing) {
-  lesson::ProgramResult r = Interrupt(SIGTERM, /*whole_group=*/false);
-  EXPECT_THAT(r.stdout_text, HasSubstr("ready"));
-  EXPECT_EQ(r.term_signal, SIGTERM);
-  EXPECT_EQ(r.leftover_processes, 0);
+  ExpectDiedOf(Interrupt(SIGTERM, /*whole_group=*/false), SIGTERM);
 }
 
 // The control experiment, proving the checks above can fail: with no guard and no
 // PR_SET_PDEATHSIG, SIGINT to the parent alone orphans all four descendants.
 TEST(InterruptGuardTest, WithoutTheGuardChildrenAreOrphaned) {
-  lesson::ProgramResult r =
-      Interrupt(SIGINT, /*whole_group=*/false, {"--guard=false", "--die_with_parent=false"});
-  EXPECT_THAT(r.stdout_text, HasSubstr("ready"));
-  EXPECT_EQ(r.term_signal, SIGINT);
-  EXPECT_EQ(r.leftover_processes, 4);  // RunProgram then kills them.
+  ExpectDiedOf(
+      Interrupt(SIGINT, /*whole_group=*/false, {"--guard=false", "--die_with_parent=false"}),
+      SIGINT, /*leftover=*/4);  // RunProgram then kills them.
 }
 
 // A second guard while one exists is a programming error.

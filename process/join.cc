@@ -76,17 +76,20 @@ int Coding(process::PrintOrder& order, absl::Duration work, int exit_code) {
   return exit_code;
 }
 
+// The tutorial's `p1 = Process(target=coding)`, the same in both programs: a child that
+// runs Coding, named p1. `order` must outlive it.
+process::Process MakeP1(process::PrintOrder& order, absl::Duration work, int exit_code) {
+  process::Process p1([&order, work, exit_code] { return Coding(order, work, exit_code); });
+  p1.set_name("p1");
+  return p1;
+}
+
 // Main's line, the same in both programs.
 void MainSays(process::PrintOrder& order) {
   order.Print(JoinObservation::kMain, [] {
     lesson::Tutorial("我是主进程，PID是%d", getpid());
     trace::Instant("print: 我是主进程");
   });
-}
-
-int Fail(const absl::Status& status) {
-  lesson::WriteErrorLine(process::DescribeFailure(status).str());
-  return 1;
 }
 
 // "main, main, child, child", in the reader's language.
@@ -135,19 +138,18 @@ int main(int argc, char** argv) {
   lesson::Step("No join: start p1, don't wait");
   {
     absl::StatusOr<process::PrintOrder> order = process::PrintOrder::Create();
-    if (!order.ok()) return Fail(order.status());
+    if (!order.ok()) return process::Fail(order.status());
     MainSays(*order);
-    process::Process p1([&order, work, exit_code] { return Coding(*order, work, exit_code); });
-    p1.set_name("p1");
+    process::Process p1 = MakeP1(*order, work, exit_code);
     const double started_us = trace::NowMicros();
-    if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
+    if (absl::Status s = p1.Start(); !s.ok()) return process::Fail(s);
     MainSays(*order);
     seen.alive_when_main_done = p1.IsAlive();
     lesson::Print("  (main's code is done; p1.is_alive() = %s)",
                   seen.alive_when_main_done ? "True" : "False");
     // Only so that nothing is left behind: a C++ main returning here would orphan p1.
     trace::Span cleanup("main's code is done; the lesson joins p1 only to leave nothing behind");
-    if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);
+    if (absl::Status s = p1.Join(); !s.ok()) return process::Fail(s);
     lesson::Print("  (the lesson joined p1 afterwards, only to leave nothing behind)");
     for (const process::PrintOrder::Line& line : order->Lines()) {
       seen.order_without_join.push_back(line.who);
@@ -165,13 +167,12 @@ int main(int argc, char** argv) {
   lesson::Step("With join: start p1, then p1.join()");
   {
     absl::StatusOr<process::PrintOrder> order = process::PrintOrder::Create();
-    if (!order.ok()) return Fail(order.status());
+    if (!order.ok()) return process::Fail(order.status());
     MainSays(*order);
-    process::Process p1([&order, work, exit_code] { return Coding(*order, work, exit_code); });
-    p1.set_name("p1");
-    if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
+    process::Process p1 = MakeP1(*order, work, exit_code);
+    if (absl::Status s = p1.Start(); !s.ok()) return process::Fail(s);
     lesson::Stopwatch waited;
-    if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // 阻塞主进程 until p1 ends.
+    if (absl::Status s = p1.Join(); !s.ok()) return process::Fail(s);  // 阻塞主进程 until p1 ends.
     seen.waited_ms = waited.Seconds() * 1000;
     MainSays(*order);
     for (const process::PrintOrder::Line& line : order->Lines()) {
@@ -188,8 +189,8 @@ int main(int argc, char** argv) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   absl::StatusOr<process::Pipe> pipe = process::Pipe::Create();
   absl::StatusOr<process::Pipe> said_hello = process::Pipe::Create();
-  if (!pipe.ok()) return Fail(pipe.status());
-  if (!said_hello.ok()) return Fail(said_hello.status());
+  if (!pipe.ok()) return process::Fail(pipe.status());
+  if (!said_hello.ok()) return process::Fail(said_hello.status());
   process::Process parent([&pipe, &said_hello] {
     const pid_t me = getpid();
     const pid_t orphan = fork();  // Plain fork(), and no waitpid() anywhere below.
@@ -204,11 +205,11 @@ int main(int argc, char** argv) {
     return pipe->WriteAll(absl::StrFormat("%d", orphan)).ok() ? 0 : 1;
   });
   parent.set_name("parent that does not wait");
-  if (absl::Status s = parent.Start(); !s.ok()) return Fail(s);
+  if (absl::Status s = parent.Start(); !s.ok()) return process::Fail(s);
   pipe->CloseWrite();
   said_hello->CloseWrite();
   absl::StatusOr<std::string> orphan_pid = pipe->ReadAll();  // EOF: both have closed it.
-  if (absl::Status s = parent.Join(); !s.ok()) return Fail(s);
+  if (absl::Status s = parent.Join(); !s.ok()) return process::Fail(s);
   lesson::Print("  parent %s, before its child", process::DescribeExit(*parent.exit_status()).str());
   int status = 0;
   const pid_t orphan = orphan_pid.ok() && !orphan_pid->empty() ? std::stoi(*orphan_pid) : -1;

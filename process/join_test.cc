@@ -2,35 +2,26 @@
 // order is main, child, child, main and the exit code is read back; a parent that does
 // not wait leaves an orphan that is re-parented. Nothing is left behind, even when the
 // lesson is interrupted. The trace shows the child as its own process and main waiting.
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "common/lesson_testing.h"
 #include "common/trace_reading.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
+#include "process/interrupt_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::FindLine;
-using ::process::testing::Groups;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 TEST(JoinTest, OrderWithoutAndWithJoin) {
   // 1 s of work: main's line right after fork() cannot be that late on any machine.
-  lesson::ProgramResult r = RunLesson("join", {"--work=1s", "--exit_code=42"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/join", {"--work=1s", "--exit_code=42"});
+  ASSERT_THAT(r, RanCleanly());
   const std::vector<std::string> lines = Lines(r.stdout_text);
 
   // Without join: main's second line comes before the child's last one.
@@ -62,8 +53,8 @@ TEST(JoinTest, OrderWithoutAndWithJoin) {
 
 // The tutorial's lines are printed as the tutorial has them, in either language.
 TEST(JoinTest, TutorialLinesUnchangedInChinese) {
-  lesson::ProgramResult r = RunLesson("join", {"--work=0s", "--lang=zh"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("process/join", {"--work=0s", "--lang=zh"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_FALSE(Search(r.stdout_text, "\n我是主进程，PID是\\d+\n").empty()) << r.stdout_text;
   EXPECT_FALSE(Search(r.stdout_text, "\n开始写代码，PID是\\d+\n").empty()) << r.stdout_text;
   EXPECT_FALSE(Search(r.stdout_text, "\n休息一会儿，PID是\\d+\n").empty()) << r.stdout_text;
@@ -71,9 +62,8 @@ TEST(JoinTest, TutorialLinesUnchangedInChinese) {
 
 // The orphan's PPID changes from its parent to the lesson, which adopts and reaps it.
 TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
-  lesson::ProgramResult r = RunLesson("join", {"--work=0s"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/join", {"--work=0s"});
+  ASSERT_THAT(r, RanCleanly());
   const Groups before = Search(r.stdout_text, "orphan: PID (\\d+), PPID (\\d+)");
   ASSERT_FALSE(before.empty()) << r.stdout_text;
   const Groups after = Search(r.stdout_text, "my PPID is now (\\d+)");
@@ -92,8 +82,8 @@ TEST(JoinTest, AParentThatDoesNotWaitLeavesAnOrphan) {
 // whole life.
 TEST(JoinTest, TraceShowsTheChildAndMainWaitingForIt) {
   const std::string path = ::testing::TempDir() + "/join_trace.json";
-  lesson::ProgramResult r = RunLesson("join", {"--work=200ms", "--trace=" + path});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("process/join", {"--work=200ms", "--trace=" + path});
+  ASSERT_THAT(r, RanCleanly());
   const Groups m = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
   ASSERT_FALSE(m.empty()) << r.stdout_text;
   const int main_pid = std::stoi(m[1]);
@@ -125,25 +115,15 @@ TEST(JoinTest, TraceShowsTheChildAndMainWaitingForIt) {
 // Ctrl-C while the child works: the lesson dies of SIGINT and leaves nothing running,
 // whether the signal reaches the lesson alone or the whole process group.
 TEST(JoinTest, InterruptedLeavesNothing) {
-  for (bool whole_group : {false, true}) {
-    lesson::ProgramResult r = RunLesson("join", {"--work=5s"},
-                                        {.timeout = absl::Seconds(60),
-                                         .signal = SIGINT,
-                                         .signal_after = absl::Seconds(1),
-                                         .signal_whole_group = whole_group});
-    EXPECT_EQ(r.term_signal, SIGINT) << whole_group;
-    EXPECT_EQ(r.leftover_processes, 0) << whole_group;
-    EXPECT_THAT(r.stdout_text, HasSubstr("开始写代码")) << whole_group;
-    EXPECT_THAT(r.stdout_text, Not(HasSubstr("With join"))) << whole_group;
-  }
+  process::testing::ExpectInterruptedCleanly("process/join", {"--work=5s"},
+                                             /*reached=*/"开始写代码", /*not_reached=*/"With join");
 }
 
 TEST(JoinTest, RejectsBadFlags) {
   for (const char* flag : {"--exit_code=256", "--exit_code=-1", "--work=-5ms", "--work=x",
                            "--work=300", "--work_ms=300", "--work=6s"}) {
-    ExpectRejected("join", flag);
+    ExpectRejected("process/join", flag);
   }
 }
 
 }  // namespace
-}  // namespace process

@@ -91,11 +91,6 @@ void SayHello(const char* name) {
   lesson::Print("  %s (PID %d): ran", name, getpid());
 }
 
-int Fail(const absl::Status& status) {
-  lesson::WriteErrorLine(process::DescribeFailure(status).str());
-  return 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,21 +106,21 @@ int main(int argc, char** argv) {
   lesson::Step("p1 blocks; p2 and p3 wait behind it");
   process::Process p1(BlockForever);
   p1.set_name("p1");
-  if (absl::Status s = p1.Start(); !s.ok()) return Fail(s);
+  if (absl::Status s = p1.Start(); !s.ok()) return process::Fail(s);
   lesson::Stopwatch p1_age;
   absl::StatusOr<process::Pipe> fired = process::Pipe::Create();
-  if (!fired.ok()) return Fail(fired.status());
+  if (!fired.ok()) return process::Fail(fired.status());
   const pid_t p1_pid = p1.pid();
   process::Process watchdog(
       [p1_pid, deadline, &fired] { return Watchdog(p1_pid, deadline, *fired); });
   watchdog.set_name("watchdog");
-  if (absl::Status s = watchdog.Start(); !s.ok()) return Fail(s);
+  if (absl::Status s = watchdog.Start(); !s.ok()) return process::Fail(s);
   fired->CloseWrite();
   lesson::Print("  main: p2 and p3 start after p1 ends. The watchdog (PID %d) ends p1 in %s,",
                 watchdog.pid(), absl::FormatDuration(deadline));
   lesson::Print("        or do it yourself from another terminal: kill -9 %d", p1.pid());
 
-  if (absl::Status s = p1.Join(); !s.ok()) return Fail(s);  // Blocks until p1 is gone.
+  if (absl::Status s = p1.Join(); !s.ok()) return process::Fail(s);  // Blocks until p1 is gone.
   seen.p1_lived_ms = p1_age.Seconds() * 1000;
   seen.p1_signal = p1.exit_status()->signaled() ? p1.exit_status()->signal() : 0;
   lesson::Print("  main: p1 (PID %d) %s, after %.0f ms", p1.pid(),
@@ -135,7 +130,7 @@ int main(int argc, char** argv) {
   pollfd has_fired{fired->read_fd(), POLLIN, 0};
   seen.watchdog_fired = poll(&has_fired, 1, 0) == 1;
   if (!seen.watchdog_fired) (void)watchdog.Kill();
-  if (absl::Status s = watchdog.Join(); !s.ok()) return Fail(s);
+  if (absl::Status s = watchdog.Join(); !s.ok()) return process::Fail(s);
   if (seen.watchdog_fired) {
     lesson::Print("  main: watchdog %s", process::DescribeExit(*watchdog.exit_status()).str());
   } else {
@@ -149,10 +144,10 @@ int main(int argc, char** argv) {
   p2.set_name("p2");
   p3.set_name("p3");
   for (process::Process* p : {&p2, &p3}) {
-    if (absl::Status s = p->Start(); !s.ok()) return Fail(s);
+    if (absl::Status s = p->Start(); !s.ok()) return process::Fail(s);
   }
   for (process::Process* p : {&p2, &p3}) {
-    if (absl::Status s = p->Join(); !s.ok()) return Fail(s);
+    if (absl::Status s = p->Join(); !s.ok()) return process::Fail(s);
   }
   seen.others_exited_zero = p2.exit_code() == 0 && p3.exit_code() == 0;
   lesson::Print("  main: p2 %s, p3 %s", process::DescribeExit(*p2.exit_status()).str(),

@@ -1,31 +1,23 @@
 // //process:kill: the watchdog SIGKILLs the blocked p1 after the deadline, main reports
 // it, and only then do p2 and p3 run. Interrupted, the lesson leaves nothing behind.
-#include <signal.h>
-
 #include <map>
 #include <string>
+#include <vector>
 
+#include "common/lesson_testing.h"
 #include "common/trace_reading.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
+#include "process/interrupt_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::FindLine;
-using ::process::testing::Groups;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
-  lesson::ProgramResult r = RunLesson("kill", {"--deadline=300ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/kill", {"--deadline=300ms"});
+  ASSERT_THAT(r, RanCleanly());
   const std::vector<std::string> lines = Lines(r.stdout_text);
 
   const int blocked = FindLine(lines, "p1 (PID");
@@ -50,18 +42,9 @@ TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
 // Ctrl-C while p1 is blocked: the lesson dies of SIGINT; p1 and the watchdog do not
 // survive it, and p2/p3 never start.
 TEST(KillTest, InterruptedLeavesNothing) {
-  for (bool whole_group : {false, true}) {
-    lesson::ProgramResult r = RunLesson("kill", {"--deadline=30s"},
-                                        {.timeout = absl::Seconds(60),
-                                         .signal = SIGINT,
-                                         .signal_after = absl::Seconds(1),
-                                         .signal_whole_group = whole_group});
-    EXPECT_EQ(r.term_signal, SIGINT) << whole_group;
-    EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.leftover_processes, 0) << whole_group;
-    EXPECT_THAT(r.stdout_text, HasSubstr("blocked forever")) << whole_group;
-    EXPECT_THAT(r.stdout_text, Not(HasSubstr("p2 (PID"))) << whole_group;
-  }
+  process::testing::ExpectInterruptedCleanly("process/kill", {"--deadline=30s"},
+                                             /*reached=*/"blocked forever",
+                                             /*not_reached=*/"p2 (PID");
 }
 
 // --trace: p1 is blocked from its start until the kill; its span, never ended by p1
@@ -69,8 +52,8 @@ TEST(KillTest, InterruptedLeavesNothing) {
 // main is blocked in join(p1) meanwhile; p2 and p3 run only afterwards.
 TEST(KillTest, TraceShowsP1BlockedUntilTheKill) {
   const std::string path = ::testing::TempDir() + "/kill_trace.json";
-  lesson::ProgramResult r = RunLesson("kill", {"--deadline=300ms", "--trace=" + path});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunLesson("process/kill", {"--deadline=300ms", "--trace=" + path});
+  ASSERT_THAT(r, RanCleanly());
   const trace_reading::Trace trace = trace_reading::Read(path);
   ASSERT_EQ(trace.error, "");
   const long p1 = trace.PidOf("p1"), p2 = trace.PidOf("p2"), main = trace.PidOf("kill");
@@ -107,10 +90,10 @@ TEST(KillTest, TraceShowsP1BlockedUntilTheKill) {
 TEST(KillTest, RejectsBadFlags) {
   for (const char* flag : {"--deadline=0s", "--deadline=10m", "--deadline=5", "--deadlin=5s",
                            "--deadline_ms=300"}) {
-    ExpectRejected("kill", flag);
+    ExpectRejected("process/kill", flag);
   }
-  EXPECT_THAT(RunLesson("kill", {"--deadlin=5s"}).stderr_text, HasSubstr("did you mean --deadline"));
+  EXPECT_THAT(RunLesson("process/kill", {"--deadlin=5s"}).stderr_text,
+              HasSubstr("did you mean --deadline"));
 }
 
 }  // namespace
-}  // namespace process

@@ -88,11 +88,6 @@ std::set<pid_t> PrintProcessTable() {
   return parents;
 }
 
-int Fail(const absl::Status& status) {
-  lesson::WriteErrorLine(process::DescribeFailure(status).str());
-  return 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,13 +106,13 @@ int main(int argc, char** argv) {
   lesson::Step("Process(target=coding).start(), %d time(s)", children);
   absl::StatusOr<process::Pipe> ready = process::Pipe::Create();
   absl::StatusOr<process::Pipe> release = process::Pipe::Create();
-  if (!ready.ok()) return Fail(ready.status());
-  if (!release.ok()) return Fail(release.status());
+  if (!ready.ok()) return process::Fail(ready.status());
+  if (!release.ok()) return process::Fail(release.status());
   std::vector<process::Process> workers;
   for (int i = 0; i < children; ++i) {
     workers.emplace_back([&] { Coding(*ready, *release); });
     workers.back().set_name(absl::StrFormat("p%d", i + 1));
-    if (absl::Status s = workers.back().Start(); !s.ok()) return Fail(s);
+    if (absl::Status s = workers.back().Start(); !s.ok()) return process::Fail(s);
   }
   ready->CloseWrite();
   release->CloseRead();
@@ -138,7 +133,7 @@ int main(int argc, char** argv) {
   release->CloseWrite();  // Lets the children finish.
   int exited_zero = 0;
   for (process::Process& worker : workers) {
-    if (absl::Status s = worker.Join(); !s.ok()) return Fail(s);
+    if (absl::Status s = worker.Join(); !s.ok()) return process::Fail(s);
     lesson::Print("  child %d %s", worker.pid(), process::DescribeExit(*worker.exit_status()).str());
     if (worker.exit_code() == 0) ++exited_zero;
   }

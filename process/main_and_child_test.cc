@@ -3,23 +3,18 @@
 #include <set>
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::Groups;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
-  lesson::ProgramResult r = RunLesson("main_and_child", {"--children=3"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/main_and_child", {"--children=3"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("主进程、子进程  (Main process and child process)"));
 
   const Groups main_line = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
@@ -27,8 +22,8 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
   const std::string main_pid = main_line[1];
 
   // Each child prints the tutorial's lines unchanged, then its PID and PPID.
-  EXPECT_EQ(lesson::testing::Count(r.stdout_text, "开始写代码，PID是"), 3);
-  EXPECT_EQ(lesson::testing::Count(r.stdout_text, "休息一会儿，PID是"), 3);
+  EXPECT_EQ(Count(r.stdout_text, "开始写代码，PID是"), 3);
+  EXPECT_EQ(Count(r.stdout_text, "休息一会儿，PID是"), 3);
   std::set<std::string> child_pids;
   for (const std::string& line : Lines(r.stdout_text)) {
     const Groups m = Search(line, "\\(child: PID (\\d+), its parent's PID \\(PPID\\) (\\d+),");
@@ -49,8 +44,8 @@ TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
 
 // /proc shows the main process and its child while the child runs (the task manager).
 TEST(MainAndChildTest, ProcListsBothProcesses) {
-  lesson::ProgramResult r = RunLesson("main_and_child");
-  ASSERT_EQ(r.exit_code, 0);
+  lesson::ProgramResult r = RunLesson("process/main_and_child");
+  ASSERT_THAT(r, RanCleanly());
   const Groups m = Search(r.stdout_text, "我是主进程，PID是(\\d+)");
   ASSERT_FALSE(m.empty()) << r.stdout_text;
   const std::string main_pid = m[1];
@@ -65,7 +60,8 @@ TEST(MainAndChildTest, ProcListsBothProcesses) {
 
 // Parent and child print the same address for the global: an address is not a PID.
 TEST(MainAndChildTest, SameAddressInBothProcesses) {
-  lesson::ProgramResult r = RunLesson("main_and_child");
+  lesson::ProgramResult r = RunLesson("process/main_and_child");
+  ASSERT_THAT(r, RanCleanly());
   const Groups child = Search(r.stdout_text, "\\(child: PID .*&g_marker = (0x[0-9a-f]+)\\)");
   ASSERT_FALSE(child.empty()) << r.stdout_text;
   const Groups parent = Search(r.stdout_text, "main: &g_marker = (0x[0-9a-f]+)");
@@ -75,7 +71,7 @@ TEST(MainAndChildTest, SameAddressInBothProcesses) {
 
 // A nonsensical flag: one line naming it and its range, exit status 2.
 TEST(MainAndChildTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("main_and_child", {"--children=0"});
+  lesson::ProgramResult r = RunLesson("process/main_and_child", {"--children=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "main_and_child: --children=0 is out of range; allowed: 1 to 32\n");
   EXPECT_EQ(r.stdout_text, "");
@@ -83,4 +79,3 @@ TEST(MainAndChildTest, RejectsBadFlag) {
 }
 
 }  // namespace
-}  // namespace process

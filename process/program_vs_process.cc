@@ -156,10 +156,7 @@ int main(int argc, char** argv) {
     p.set_name(absl::StrFormat("run %d", run));
     absl::Status status = p.Start();
     if (status.ok()) status = p.Join();
-    if (!status.ok()) {
-      lesson::WriteErrorLine(process::DescribeFailure(status).str());
-      return 1;
-    }
+    if (!status.ok()) return process::Fail(status);
     rows.push_back({run, p.pid(), *p.resource_usage(), process::DescribeExit(*p.exit_status())});
   }
 

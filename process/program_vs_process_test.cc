@@ -5,18 +5,13 @@
 #include <set>
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::Groups;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 struct TableRow {
@@ -27,9 +22,8 @@ struct TableRow {
 
 TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
   lesson::ProgramResult r =
-      RunLesson("program_vs_process", {"--runs=2", "--megabytes=8", "--cpu=50ms"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+      RunLesson("process/program_vs_process", {"--runs=2", "--megabytes=8", "--cpu=50ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("程序和进程  (Program and process)"));
 
   // Each run saw its own g_value: the one it set, not main's 0.
@@ -79,12 +73,11 @@ TEST(ProgramVsProcessTest, EachRunIsAProcessOfItsOwn) {
 TEST(ProgramVsProcessTest, RejectsBadFlags) {
   for (const char* flag :
        {"--runs=0", "--megabytes=-1", "--cpu=5s", "--cpu=50", "--cpu_ms=50", "--role=child"}) {
-    ExpectRejected("program_vs_process", flag);
+    ExpectRejected("process/program_vs_process", flag);
   }
   // A duration without a unit is told to add one.
-  EXPECT_THAT(RunLesson("program_vs_process", {"--cpu=50"}).stderr_text,
+  EXPECT_THAT(RunLesson("process/program_vs_process", {"--cpu=50"}).stderr_text,
               HasSubstr("add a unit, e.g. 1s or 300ms"));
 }
 
 }  // namespace
-}  // namespace process

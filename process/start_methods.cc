@@ -147,10 +147,7 @@ int main(int argc, char** argv) {
   forked.set_name("forked child");
   absl::Status status = forked.Start();
   if (status.ok()) status = forked.Join();
-  if (!status.ok()) {
-    lesson::WriteErrorLine(process::DescribeFailure(status).str());
-    return 1;
-  }
+  if (!status.ok()) return process::Fail(status);
   lesson::Print(
       "  It saw main's 42: fork copied the memory. It began inside Start(), past all of "
       "main's setup, so there was nothing to guard.");

@@ -3,24 +3,18 @@
 // processes, each the child of the one before.
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process/lesson_testing.h"
 
-namespace process {
 namespace {
 
-using ::process::testing::ExpectRejected;
-using ::process::testing::Groups;
-using ::process::testing::Lines;
-using ::process::testing::RunLesson;
-using ::process::testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
 using ::testing::HasSubstr;
 
 TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
-  lesson::ProgramResult r = RunLesson("start_methods", {"--max_depth=4"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("process/start_methods", {"--max_depth=4"});
+  ASSERT_THAT(r, RanCleanly());
 
   const Groups main_line = Search(r.stdout_text, "main: PID (\\d+), g_setting = 42");
   ASSERT_FALSE(main_line.empty()) << r.stdout_text;
@@ -53,9 +47,8 @@ TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
 
 TEST(StartMethodsTest, RejectsBadFlags) {
   for (const char* flag : {"--max_depth=0", "--max_depth=100", "--role=worker"}) {
-    ExpectRejected("start_methods", flag);
+    ExpectRejected("process/start_methods", flag);
   }
 }
 
 }  // namespace
-}  // namespace process
