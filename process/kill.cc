@@ -76,13 +76,16 @@ int Watchdog(pid_t p1, absl::Duration deadline, process::Pipe& fired) {
   lesson::Print("  watchdog (PID %d): p1 has blocked for %s: kill -9 %d", getpid(),
                 absl::FormatDuration(deadline), p1);
   (void)fired.WriteAll("!");
+  // Stamped as the signal goes out, not after: once it is out, main may reap p1 before
+  // this process runs again, and the timeline must show the kill before the reaping.
+  trace::Instant("SIGKILL sent to p1 (kill -9)");
   const int sent = pidfd >= 0 ? PidfdSendSignal(pidfd, SIGKILL)
                               : kill(p1, SIGKILL);  // Kernel without pidfds (< 5.3).
   if (sent != 0) {
+    trace::Instant("p1 was already gone");
     lesson::Print("  watchdog: p1 was already gone (%s)", strerrordesc_np(errno));
     return 1;
   }
-  trace::Instant("SIGKILL sent to p1 (kill -9)");
   return 0;
 }
 
