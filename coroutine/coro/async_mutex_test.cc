@@ -12,14 +12,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::AsyncMutex;
-using ::coro::EventLoop;
-using ::coro::Gather;
-using ::coro::Sleep;
-using ::coro::Task;
-using ::coro::VirtualClock;
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
 
@@ -103,7 +98,7 @@ Task<void> LockTwice(AsyncMutex* mutex) {
   AsyncMutex::Guard second = co_await mutex->Lock();  // waits for itself
 }
 
-Task<void> SleepFor(coro::Duration d) { co_await Sleep(d); }
+Task<void> SleepFor(Duration d) { co_await Sleep(d); }
 
 // Closing the loop with coroutines queued on the mutex frees them and empties the queue.
 TEST(AsyncMutexTest, CloseWithWaiters) {
@@ -122,7 +117,8 @@ TEST(AsyncMutexTest, SelfDeadlockIsReported) {
   VirtualClock clock;
   EventLoop loop(clock);
   AsyncMutex mutex;
-  EXPECT_THROW(loop.RunUntilComplete(LockTwice(&mutex)), coro::DeadlockError);
+  EXPECT_THROW(loop.RunUntilComplete(LockTwice(&mutex)), DeadlockError);
 }
 
 }  // namespace
+}  // namespace coro

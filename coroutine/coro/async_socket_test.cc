@@ -11,55 +11,53 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
-
-using ::coro::Socket;
-using ::coro::Task;
 
 // Echoes everything until the client closes.
 Task<void> Echo(Socket peer) {
   std::array<char, 4096> buffer;
-  while (std::size_t n = co_await coro::ReadSome(peer, buffer)) {
-    co_await coro::WriteAll(peer, std::string_view(buffer.data(), n));
+  while (std::size_t n = co_await ReadSome(peer, buffer)) {
+    co_await WriteAll(peer, std::string_view(buffer.data(), n));
   }
 }
 
 Task<void> Serve(const Socket* listener, int connections) {
   std::vector<Task<void>> sessions;
-  for (int i = 0; i < connections; ++i) sessions.push_back(Echo(co_await coro::Accept(*listener)));
-  co_await coro::Gather(std::move(sessions));
+  for (int i = 0; i < connections; ++i) sessions.push_back(Echo(co_await Accept(*listener)));
+  co_await Gather(std::move(sessions));
 }
 
 // Sends each message, reads until the whole echo is back; returns what came back.
 Task<std::vector<std::string>> Client(int port, std::vector<std::string> messages) {
-  Socket socket = co_await coro::ConnectToLoopback(port);
+  Socket socket = co_await ConnectToLoopback(port);
   std::vector<std::string> echoed;
   for (const std::string& message : messages) {
-    co_await coro::WriteAll(socket, message);
+    co_await WriteAll(socket, message);
     std::string back;
     std::array<char, 4096> buffer;
     while (back.size() < message.size()) {
-      std::size_t n = co_await coro::ReadSome(socket, buffer);
+      std::size_t n = co_await ReadSome(socket, buffer);
       if (n == 0) break;
       back.append(buffer.data(), n);
     }
     echoed.push_back(back);
   }
-  coro::ShutdownWrite(socket);
+  ShutdownWrite(socket);
   std::array<char, 16> rest;
-  EXPECT_EQ(co_await coro::ReadSome(socket, rest), 0u);  // the server closed too
+  EXPECT_EQ(co_await ReadSome(socket, rest), 0u);  // the server closed too
   co_return echoed;
 }
 
 Task<std::vector<std::vector<std::string>>> ServerAndClients(int clients) {
-  Socket listener = coro::ListenOnLoopback(0);
-  int port = coro::LocalPort(listener);
-  coro::Future<void> server = coro::CreateTask(Serve(&listener, clients));
+  Socket listener = ListenOnLoopback(0);
+  int port = LocalPort(listener);
+  Future<void> server = CreateTask(Serve(&listener, clients));
   std::vector<Task<std::vector<std::string>>> tasks;
   for (int c = 0; c < clients; ++c) {
     tasks.push_back(Client(port, {"hello " + std::to_string(c), std::string(100000, 'x'), "bye"}));
   }
-  std::vector<std::vector<std::string>> results = co_await coro::Gather(std::move(tasks));
+  std::vector<std::vector<std::string>> results = co_await Gather(std::move(tasks));
   co_await server;
   co_return results;
 }
@@ -77,20 +75,21 @@ TEST(AsyncSocketTest, EchoRoundTrips) {
 
 // The listener is on 127.0.0.1 and the kernel chose a real port.
 TEST(AsyncSocketTest, ListensOnLoopbackWithAChosenPort) {
-  Socket listener = coro::ListenOnLoopback(0);
-  EXPECT_GT(coro::LocalPort(listener), 0);
+  Socket listener = ListenOnLoopback(0);
+  EXPECT_GT(LocalPort(listener), 0);
 }
 
-Task<Socket> ConnectTo(int port) { co_return co_await coro::ConnectToLoopback(port); }
+Task<Socket> ConnectTo(int port) { co_return co_await ConnectToLoopback(port); }
 
 // Connecting to a closed port fails with an exception, not a hang.
 TEST(AsyncSocketTest, RefusedConnectionThrows) {
   int port;
   {
-    Socket listener = coro::ListenOnLoopback(0);
-    port = coro::LocalPort(listener);
+    Socket listener = ListenOnLoopback(0);
+    port = LocalPort(listener);
   }  // closed: nothing listens there now
   EXPECT_THROW(coro::Run(ConnectTo(port)), std::system_error);
 }
 
 }  // namespace
+}  // namespace coro

@@ -4,7 +4,8 @@
 // the program and what it printed are in the comment above the test. The test does the
 // same with this library on a VirtualClock and checks that it prints the same lines, at
 // the same (virtual) times. Times are printed to a tenth of a second, as the Python
-// programs print them; on the virtual clock they are exact.
+// programs print them; on the virtual clock they are exact. Python's `finally:` is an
+// absl::Cleanup here; its `except CancelledError: ... raise`, a catch that rethrows.
 //
 // Where the library differs from asyncio on purpose, the test says so and checks the
 // documented behaviour instead (search for "Differs").
@@ -14,11 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "coroutine/coro/async_mutex.h"
 #include "coroutine/coro/clock.h"
+#include "coroutine/coro/coro_testing.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/future.h"
 #include "coroutine/coro/gather.h"
@@ -29,32 +32,38 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::CancelledError;
-using ::coro::EventLoop;
-using ::coro::Future;
-using ::coro::Sleep;
-using ::coro::Task;
-using ::coro::VirtualClock;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 // What a test "prints": lines, and the virtual time formatted as the Python programs do.
-class Printed {
+class Printed : public TimedLog {
  public:
-  explicit Printed(VirtualClock& clock) : clock_(clock) {}
-  void operator()(std::string line) { lines_.push_back(std::move(line)); }
+  using TimedLog::TimedLog;
   // " at 0.3": the time since the clock started, as Python's f"{t:.1f}".
   std::string At() const { return absl::StrFormat(" at %.1f", Seconds()); }
-  double Seconds() const { return std::chrono::duration<double>(clock_.Elapsed()).count(); }
-  const std::vector<std::string>& lines() const { return lines_; }
-
- private:
-  VirtualClock& clock_;
-  std::vector<std::string> lines_;
 };
+
+// Each case is a Python program that ends in asyncio.run(main()). Here main is a coroutine
+// lambda that prints through the Printed* it is given; AsyncioRun runs it on a loop on the
+// virtual clock, as asyncio.run would (Run cancels what main leaves running), and the
+// test then asserts on print.lines().
+class AsyncioParityTest : public ::testing::Test {
+ protected:
+  template <typename Main>
+  void AsyncioRun(Main main) {
+    coro::Run(main(&print), clock);
+  }
+
+  VirtualClock clock;
+  Printed print{clock};
+};
+
+// Python's str() of a bool.
+const char* Py(bool b) { return b ? "True" : "False"; }
 
 // A list of one Future. (An initializer list inside a co_await expression trips g++ 12:
 // "array used as initializer".)
@@ -72,7 +81,7 @@ std::string PyList(const std::vector<std::string>& items) {
   return "[" + absl::StrJoin(quoted, ", ") + "]";
 }
 
-Task<std::string> Job(Printed* out, std::string name, coro::Duration delay) {
+Task<std::string> Job(Printed* out, std::string name, Duration delay) {
   co_await Sleep(delay);
   (*out)(name + " finished" + out->At());
   co_return name;
@@ -93,21 +102,17 @@ Task<std::string> Job(Printed* out, std::string name, coro::Duration delay) {
 //   C finished at 0.2
 //   A finished at 0.3
 //   ['A', 'B', 'C']
-TEST(AsyncioParityTest, GatherReturnsResultsInArgumentOrder) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        std::vector<std::string> results =
-            co_await coro::Gather(Job(out, "A", 300ms), Job(out, "B", 100ms), Job(out, "C", 200ms));
-        (*out)(PyList(results));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, GatherReturnsResultsInArgumentOrder) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    std::vector<std::string> results =
+        co_await Gather(Job(out, "A", 300ms), Job(out, "B", 100ms), Job(out, "C", 200ms));
+    (*out)(PyList(results));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("B finished at 0.1", "C finished at 0.2",
                                          "A finished at 0.3", "['A', 'B', 'C']"));
 }
 
-Task<std::string> Quiet(std::string name, coro::Duration delay) {
+Task<std::string> Quiet(std::string name, Duration delay) {
   co_await Sleep(delay);
   co_return name;
 }
@@ -133,20 +138,16 @@ std::string SortedResults(const std::vector<Future<std::string>>& futures) {
 // prints:
 //   ['B'] 2
 //   ['A', 'C'] 0
-TEST(AsyncioParityTest, WaitPartitionsIntoDoneAndPending) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        std::vector<Future<std::string>> tasks = {coro::CreateTask(Quiet("A", 300ms)),
-                                                  coro::CreateTask(Quiet("B", 100ms)),
-                                                  coro::CreateTask(Quiet("C", 200ms))};
-        auto first = co_await coro::Wait(tasks, coro::ReturnWhen::kFirstCompleted);
-        (*out)(absl::StrCat(SortedResults(first.done), " ", first.pending.size()));
-        auto rest = co_await coro::Wait(first.pending);
-        (*out)(absl::StrCat(SortedResults(rest.done), " ", rest.pending.size()));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, WaitPartitionsIntoDoneAndPending) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    std::vector<Future<std::string>> tasks = {CreateTask(Quiet("A", 300ms)),
+                                              CreateTask(Quiet("B", 100ms)),
+                                              CreateTask(Quiet("C", 200ms))};
+    auto first = co_await Wait(tasks, ReturnWhen::kFirstCompleted);
+    (*out)(absl::StrCat(SortedResults(first.done), " ", first.pending.size()));
+    auto rest = co_await Wait(first.pending);
+    (*out)(absl::StrCat(SortedResults(rest.done), " ", rest.pending.size()));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("['B'] 2", "['A', 'C'] 0"));
 }
 
@@ -174,17 +175,13 @@ Task<void> Step(Printed* out, std::string name) {
 //   a resumes
 //   b resumes
 //   c resumes
-TEST(AsyncioParityTest, TasksStartInCreationOrder) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        std::vector<Future<void>> tasks;
-        for (const char* name : {"a", "b", "c"}) tasks.push_back(coro::CreateTask(Step(out, name)));
-        (*out)("main created them");
-        co_await coro::Gather(std::move(tasks));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, TasksStartInCreationOrder) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    std::vector<Future<void>> tasks;
+    for (const char* name : {"a", "b", "c"}) tasks.push_back(CreateTask(Step(out, name)));
+    (*out)("main created them");
+    co_await Gather(std::move(tasks));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("main created them", "a starts", "b starts", "c starts",
                                          "a resumes", "b resumes", "c resumes"));
 }
@@ -211,10 +208,9 @@ Task<void> Yielder(Printed* out, std::string name) {
 //   b1
 //   a2
 //   b2
-TEST(AsyncioParityTest, SleepZeroInterleaves) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(coro::Gather(Yielder(&print, "a"), Yielder(&print, "b")), clock);
+TEST_F(AsyncioParityTest, SleepZeroInterleaves) {
+  AsyncioRun(
+      [](Printed* out) -> Task<void> { co_await Gather(Yielder(out, "a"), Yielder(out, "b")); });
   EXPECT_THAT(print.lines(), ElementsAre("a0", "b0", "a1", "b1", "a2", "b2"));
   EXPECT_EQ(clock.Elapsed(), 0s);
 }
@@ -235,12 +231,10 @@ Task<void> Sleeper(Printed* out, std::string name) {
 //   first
 //   second
 //   third
-TEST(AsyncioParityTest, TimersSetInOrderFireInOrder) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(coro::Gather(Sleeper(&print, "first"), Sleeper(&print, "second"),
-                         Sleeper(&print, "third")),
-            clock);
+TEST_F(AsyncioParityTest, TimersSetInOrderFireInOrder) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    co_await Gather(Sleeper(out, "first"), Sleeper(out, "second"), Sleeper(out, "third"));
+  });
   // On the virtual clock the three deadlines are exactly equal: ties fire in the order
   // the timers were set.
   EXPECT_THAT(print.lines(), ElementsAre("first", "second", "third"));
@@ -268,20 +262,16 @@ Task<void> AwaitShared(Printed* out, std::string name, Future<int> task) {
 // prints:
 //   w1 got 42
 //   w2 got 42
-TEST(AsyncioParityTest, SeveralTasksAwaitOneTask) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<int> task = coro::CreateTask(Answer());
-        co_await coro::Gather(AwaitShared(out, "w1", task), AwaitShared(out, "w2", task));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, SeveralTasksAwaitOneTask) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<int> task = CreateTask(Answer());
+    co_await Gather(AwaitShared(out, "w1", task), AwaitShared(out, "w2", task));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("w1 got 42", "w2 got 42"));
 }
 
-Task<void> Take(Printed* out, coro::AsyncMutex* lock, std::string name) {
-  coro::AsyncMutex::Guard guard = co_await lock->Lock();
+Task<void> Take(Printed* out, AsyncMutex* lock, std::string name) {
+  AsyncMutex::Guard guard = co_await lock->Lock();
   (*out)(name + " holds the lock");
   co_await Sleep(100ms);
 }
@@ -299,13 +289,11 @@ Task<void> Take(Printed* out, coro::AsyncMutex* lock, std::string name) {
 //   a holds the lock
 //   b holds the lock
 //   c holds the lock
-TEST(AsyncioParityTest, LockIsTakenInArrivalOrder) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::AsyncMutex lock;
-  coro::Run(coro::Gather(Take(&print, &lock, "a"), Take(&print, &lock, "b"),
-                         Take(&print, &lock, "c")),
-            clock);
+TEST_F(AsyncioParityTest, LockIsTakenInArrivalOrder) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    AsyncMutex lock;
+    co_await Gather(Take(out, &lock, "a"), Take(out, &lock, "b"), Take(out, &lock, "c"));
+  });
   EXPECT_THAT(print.lines(),
               ElementsAre("a holds the lock", "b holds the lock", "c holds the lock"));
 }
@@ -334,20 +322,18 @@ Task<void> Record(std::vector<std::string>* ran, std::string what) {
 // prints:
 //   RuntimeError: This event loop is already running
 //   inner ran: []
-TEST(AsyncioParityTest, RunUntilCompleteOnARunningLoopIsRefusedAndRunsNothing) {
-  VirtualClock clock;
-  Printed print(clock);
+TEST_F(AsyncioParityTest, RunUntilCompleteOnARunningLoopIsRefusedAndRunsNothing) {
   std::vector<std::string> ran;
   EventLoop loop(clock);
-  loop.RunUntilComplete([](EventLoop* loop, Printed* out, std::vector<std::string>* ran)
-                            -> Task<void> {
-    try {
-      loop->RunUntilComplete(Record(ran, "inner"));
-    } catch (const std::logic_error& e) {
-      (*out)(absl::StrCat("logic_error: ", e.what()));
-    }
-    co_await Sleep(100ms);
-  }(&loop, &print, &ran));
+  loop.RunUntilComplete(
+      [](EventLoop* loop, Printed* out, std::vector<std::string>* ran) -> Task<void> {
+        try {
+          loop->RunUntilComplete(Record(ran, "inner"));
+        } catch (const std::logic_error& e) {
+          (*out)(absl::StrCat("logic_error: ", e.what()));
+        }
+        co_await Sleep(100ms);
+      }(&loop, &print, &ran));
   loop.Close();
   EXPECT_THAT(print.lines(), ElementsAre(HasSubstr("the loop is already running")));
   EXPECT_TRUE(ran.empty());
@@ -366,9 +352,7 @@ TEST(AsyncioParityTest, RunUntilCompleteOnARunningLoopIsRefusedAndRunsNothing) {
 //   asyncio.run(main())
 // prints:
 //   RuntimeError: asyncio.run() cannot be called from a running event loop
-TEST(AsyncioParityTest, RunInsideARunningLoopIsRefused) {
-  VirtualClock clock;
-  Printed print(clock);
+TEST_F(AsyncioParityTest, RunInsideARunningLoopIsRefused) {
   std::vector<std::string> ran;
   coro::Run(
       [](VirtualClock* clock, Printed* out, std::vector<std::string>* ran) -> Task<void> {
@@ -380,8 +364,7 @@ TEST(AsyncioParityTest, RunInsideARunningLoopIsRefused) {
         co_return;
       }(&clock, &print, &ran),
       clock);
-  EXPECT_THAT(print.lines(),
-              ElementsAre(HasSubstr("cannot be called from a running event loop")));
+  EXPECT_THAT(print.lines(), ElementsAre(HasSubstr("cannot be called from a running event loop")));
   EXPECT_TRUE(ran.empty());
 }
 
@@ -415,16 +398,12 @@ Task<void> Late(Printed* out) {
 //   late: first step
 //   late: cancelled
 //   run returned
-TEST(AsyncioParityTest, ATaskCreatedAsMainReturnsGetsItsFirstStepThenIsCancelled) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        (void)coro::CreateTask(Late(out));
-        (*out)("main returns");
-        co_return;
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ATaskCreatedAsMainReturnsGetsItsFirstStepThenIsCancelled) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    (void)CreateTask(Late(out));
+    (*out)("main returns");
+    co_return;
+  });
   print("run returned");
   EXPECT_THAT(print.lines(),
               ElementsAre("main returns", "late: first step", "late: cancelled", "run returned"));
@@ -439,19 +418,16 @@ TEST(AsyncioParityTest, ATaskCreatedAsMainReturnsGetsItsFirstStepThenIsCancelled
 //   asyncio.run(main())
 // prints:
 //   ValueError: Set of Tasks/Futures is empty.
-TEST(AsyncioParityTest, WaitOfNothingIsRefused) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::Wait(std::vector<Future<int>>{});
-        } catch (const std::invalid_argument& e) {
-          (*out)(absl::StrCat("invalid_argument: ", e.what()));
-        }
-      }(&print),
-      clock);
-  EXPECT_THAT(print.lines(), ElementsAre("invalid_argument: coro::Wait: the set of futures is empty"));
+TEST_F(AsyncioParityTest, WaitOfNothingIsRefused) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await Wait(std::vector<Future<int>>{});
+    } catch (const std::invalid_argument& e) {
+      (*out)(absl::StrCat("invalid_argument: ", e.what()));
+    }
+  });
+  EXPECT_THAT(print.lines(),
+              ElementsAre("invalid_argument: coro::Wait: the set of futures is empty"));
 }
 
 // Python 3.11.7:
@@ -470,25 +446,20 @@ TEST(AsyncioParityTest, WaitOfNothingIsRefused) {
 // prints:
 //   after release, waiter queued: locked() = False
 //   waiter holds it; locked() = True
-TEST(AsyncioParityTest, LockIsFreeAfterReleaseUntilTheWokenWaiterRuns) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        coro::AsyncMutex lock;
-        EXPECT_TRUE(lock.TryLock());
-        Future<void> task = coro::CreateTask([](Printed* out, coro::AsyncMutex* lock) -> Task<void> {
-          coro::AsyncMutex::Guard guard = co_await lock->Lock();
-          (*out)(absl::StrCat("waiter holds it; locked() = ", lock->is_locked() ? "True" : "False"));
-        }(out, &lock));
-        co_await Sleep(0s);
-        lock.Unlock();
-        (*out)(absl::StrCat("after release, waiter queued: locked() = ",
-                            lock.is_locked() ? "True" : "False"));
-        EXPECT_FALSE(lock.TryLock()) << "the woken waiter is first in line";
-        co_await task;
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, LockIsFreeAfterReleaseUntilTheWokenWaiterRuns) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    AsyncMutex lock;
+    EXPECT_TRUE(lock.TryLock());
+    Future<void> task = CreateTask([](Printed* out, AsyncMutex* lock) -> Task<void> {
+      AsyncMutex::Guard guard = co_await lock->Lock();
+      (*out)(absl::StrCat("waiter holds it; locked() = ", Py(lock->is_locked())));
+    }(out, &lock));
+    co_await Sleep(0s);
+    lock.Unlock();
+    (*out)(absl::StrCat("after release, waiter queued: locked() = ", Py(lock.is_locked())));
+    EXPECT_FALSE(lock.TryLock()) << "the woken waiter is first in line";
+    co_await task;
+  });
   EXPECT_THAT(print.lines(), ElementsAre("after release, waiter queued: locked() = False",
                                          "waiter holds it; locked() = True"));
 }
@@ -511,17 +482,13 @@ Task<void> Boom() {
 //   Task exception was never retrieved
 //   Traceback (most recent call last): ... ValueError: boom
 //   ValueError: boom
-TEST(AsyncioParityTest, AFailedTaskNobodyAwaitedIsReported) {
-  VirtualClock clock;
-  Printed print(clock);
+TEST_F(AsyncioParityTest, AFailedTaskNobodyAwaitedIsReported) {
   ::testing::internal::CaptureStderr();
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        (void)coro::CreateTask(Boom(), "boom");
-        co_await Sleep(100ms);
-        (*out)("main done");
-      }(&print),
-      clock);
+  AsyncioRun([](Printed* out) -> Task<void> {
+    (void)CreateTask(Boom(), "boom");
+    co_await Sleep(100ms);
+    (*out)("main done");
+  });
   const std::string stderr_text = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(print.lines(), ElementsAre("main done"));
   // One line (asyncio logs a traceback too), naming the task and the exception.
@@ -531,8 +498,7 @@ TEST(AsyncioParityTest, AFailedTaskNobodyAwaitedIsReported) {
 }
 
 // The same task, awaited: nothing is reported.
-TEST(AsyncioParityTest, AFailedTaskThatWasAwaitedIsNotReported) {
-  VirtualClock clock;
+TEST_F(AsyncioParityTest, AFailedTaskThatWasAwaitedIsNotReported) {
   ::testing::internal::CaptureStderr();
   EXPECT_THROW(coro::Run(Boom(), clock), std::invalid_argument);
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
@@ -565,34 +531,26 @@ TEST(AsyncioParityTest, AFailedTaskThatWasAwaitedIsNotReported) {
 //   sleeper: finally runs
 //   main: the task is cancelled: True at 0.1
 //   cancel() again returned False
-TEST(AsyncioParityTest, CancelRaisesCancelledErrorWhereTheTaskSleeps) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<void> task = coro::CreateTask([](Printed* out) -> Task<void> {
-          struct Finally {
-            Printed* out;
-            ~Finally() { (*out)("sleeper: finally runs"); }
-          } finally{out};
-          try {
-            co_await Sleep(1s);
-          } catch (const CancelledError&) {
-            (*out)("sleeper: CancelledError" + out->At());
-            throw;
-          }
-        }(out));
-        co_await Sleep(100ms);
-        (*out)(absl::StrCat("cancel() returned ", task.Cancel() ? "True" : "False"));
-        try {
-          co_await task;
-        } catch (const CancelledError&) {
-          (*out)(absl::StrCat("main: the task is cancelled: ", task.cancelled() ? "True" : "False",
-                              out->At()));
-        }
-        (*out)(absl::StrCat("cancel() again returned ", task.Cancel() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, CancelRaisesCancelledErrorWhereTheTaskSleeps) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<void> task = CreateTask([](Printed* out) -> Task<void> {
+      absl::Cleanup finally = [out] { (*out)("sleeper: finally runs"); };
+      try {
+        co_await Sleep(1s);
+      } catch (const CancelledError&) {
+        (*out)("sleeper: CancelledError" + out->At());
+        throw;
+      }
+    }(out));
+    co_await Sleep(100ms);
+    (*out)(absl::StrCat("cancel() returned ", Py(task.Cancel())));
+    try {
+      co_await task;
+    } catch (const CancelledError&) {
+      (*out)(absl::StrCat("main: the task is cancelled: ", Py(task.cancelled()), out->At()));
+    }
+    (*out)(absl::StrCat("cancel() again returned ", Py(task.Cancel())));
+  });
   EXPECT_THAT(print.lines(),
               ElementsAre("cancel() returned True", "sleeper: CancelledError at 0.1",
                           "sleeper: finally runs", "main: the task is cancelled: True at 0.1",
@@ -616,35 +574,27 @@ TEST(AsyncioParityTest, CancelRaisesCancelledErrorWhereTheTaskSleeps) {
 //   asyncio.run(main())
 // prints:
 //   cleaned up at 0.2 cancelled(): False
-TEST(AsyncioParityTest, ACancelledTaskMayCatchTheErrorCleanUpAndCarryOn) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<std::string> task = coro::CreateTask([]() -> Task<std::string> {
-          try {
-            co_await Sleep(1s);
-            co_return "finished";
-          } catch (const CancelledError&) {
-          }
-          co_await Sleep(100ms);  // clean up, then carry on (no co_await in a handler in C++)
-          co_return "cleaned up";
-        }());
-        co_await Sleep(100ms);
-        task.Cancel();
-        std::string result = co_await task;
-        (*out)(absl::StrCat(result, out->At(), " cancelled(): ", task.cancelled() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ACancelledTaskMayCatchTheErrorCleanUpAndCarryOn) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<std::string> task = CreateTask([]() -> Task<std::string> {
+      try {
+        co_await Sleep(1s);
+        co_return "finished";
+      } catch (const CancelledError&) {
+      }
+      co_await Sleep(100ms);  // clean up, then carry on (no co_await in a handler in C++)
+      co_return "cleaned up";
+    }());
+    co_await Sleep(100ms);
+    task.Cancel();
+    std::string result = co_await task;
+    (*out)(absl::StrCat(result, out->At(), " cancelled(): ", Py(task.cancelled())));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("cleaned up at 0.2 cancelled(): False"));
 }
 
 Task<void> SleepsLong(Printed* out, std::string name) {
-  struct Finally {
-    Printed* out;
-    std::string name;
-    ~Finally() { (*out)(name + ": finally"); }
-  } finally{out, name};
+  absl::Cleanup finally = [out, name] { (*out)(name + ": finally"); };
   co_await Sleep(1s);
 }
 
@@ -666,33 +616,30 @@ Task<void> SleepsLong(Printed* out, std::string name) {
 //       await asyncio.sleep(0.1)
 //       outer_task.cancel()
 //       await asyncio.gather(outer_task, return_exceptions=True)
-//       print("inner cancelled:", inner_task.cancelled(), "outer cancelled:", outer_task.cancelled())
+//       print("inner cancelled:", inner_task.cancelled(), "outer cancelled:",
+//       outer_task.cancelled())
 //   asyncio.run(main())
 // prints:
 //   inner: finally
 //   outer: CancelledError
 //   inner cancelled: True outer cancelled: True
-TEST(AsyncioParityTest, CancellingATaskThatAwaitsAnotherCancelsBoth) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<void> inner = coro::CreateTask(SleepsLong(out, "inner"));
-        Future<void> outer = coro::CreateTask([](Printed* out, Future<void> task) -> Task<void> {
-          try {
-            co_await task;
-          } catch (const CancelledError&) {
-            (*out)("outer: CancelledError");
-            throw;
-          }
-        }(out, inner));
-        co_await Sleep(100ms);
-        outer.Cancel();
-        co_await coro::Gather(Just(outer), coro::kReturnExceptions);
-        (*out)(absl::StrCat("inner cancelled: ", inner.cancelled() ? "True" : "False",
-                            " outer cancelled: ", outer.cancelled() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, CancellingATaskThatAwaitsAnotherCancelsBoth) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<void> inner = CreateTask(SleepsLong(out, "inner"));
+    Future<void> outer = CreateTask([](Printed* out, Future<void> task) -> Task<void> {
+      try {
+        co_await task;
+      } catch (const CancelledError&) {
+        (*out)("outer: CancelledError");
+        throw;
+      }
+    }(out, inner));
+    co_await Sleep(100ms);
+    outer.Cancel();
+    co_await Gather(Just(outer), kReturnExceptions);
+    (*out)(absl::StrCat("inner cancelled: ", Py(inner.cancelled()),
+                        " outer cancelled: ", Py(outer.cancelled())));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("inner: finally", "outer: CancelledError",
                                          "inner cancelled: True outer cancelled: True"));
 }
@@ -721,32 +668,26 @@ TEST(AsyncioParityTest, CancellingATaskThatAwaitsAnotherCancelsBoth) {
 //   outer: CancelledError at 0.1
 //   inner: finished at 0.2
 //   inner result: result outer cancelled: True
-TEST(AsyncioParityTest, ShieldKeepsTheInnerTaskRunning) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<std::string> inner = coro::CreateTask([](Printed* out) -> Task<std::string> {
-          co_await Sleep(200ms);
-          (*out)("inner: finished" + out->At());
-          co_return "result";
-        }(out));
-        Future<void> outer =
-            coro::CreateTask([](Printed* out, Future<std::string> task) -> Task<void> {
-              try {
-                co_await coro::Shield(task);
-              } catch (const CancelledError&) {
-                (*out)("outer: CancelledError" + out->At());
-                throw;
-              }
-            }(out, inner));
-        co_await Sleep(100ms);
-        outer.Cancel();
-        std::string result = co_await inner;
-        (*out)(absl::StrCat("inner result: ", result, " outer cancelled: ",
-                            outer.cancelled() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ShieldKeepsTheInnerTaskRunning) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<std::string> inner = CreateTask([](Printed* out) -> Task<std::string> {
+      co_await Sleep(200ms);
+      (*out)("inner: finished" + out->At());
+      co_return "result";
+    }(out));
+    Future<void> outer = CreateTask([](Printed* out, Future<std::string> task) -> Task<void> {
+      try {
+        co_await Shield(task);
+      } catch (const CancelledError&) {
+        (*out)("outer: CancelledError" + out->At());
+        throw;
+      }
+    }(out, inner));
+    co_await Sleep(100ms);
+    outer.Cancel();
+    std::string result = co_await inner;
+    (*out)(absl::StrCat("inner result: ", result, " outer cancelled: ", Py(outer.cancelled())));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("outer: CancelledError at 0.1", "inner: finished at 0.2",
                                          "inner result: result outer cancelled: True"));
 }
@@ -762,20 +703,16 @@ TEST(AsyncioParityTest, ShieldKeepsTheInnerTaskRunning) {
 //   asyncio.run(main())
 // prints:
 //   cancelled: True
-TEST(AsyncioParityTest, ATaskCancelledBeforeItStartedNeverRunsItsBody) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<void> task = coro::CreateTask([](Printed* out) -> Task<void> {
-          (*out)("never: body runs");
-          co_return;
-        }(out));
-        task.Cancel();
-        co_await Sleep(0s);
-        (*out)(absl::StrCat("cancelled: ", task.cancelled() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ATaskCancelledBeforeItStartedNeverRunsItsBody) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<void> task = CreateTask([](Printed* out) -> Task<void> {
+      (*out)("never: body runs");
+      co_return;
+    }(out));
+    task.Cancel();
+    co_await Sleep(0s);
+    (*out)(absl::StrCat("cancelled: ", Py(task.cancelled())));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("cancelled: True"));
 }
 
@@ -798,25 +735,20 @@ TEST(AsyncioParityTest, ATaskCancelledBeforeItStartedNeverRunsItsBody) {
 //   slow: finally at 0.3
 //   TimeoutError at 0.3
 //   quick
-TEST(AsyncioParityTest, WaitForCancelsTheWorkAndRaisesTimeoutError) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::WaitFor([](Printed* out) -> Task<void> {
-            struct Finally {
-              Printed* out;
-              ~Finally() { (*out)("slow: finally" + out->At()); }
-            } finally{out};
+TEST_F(AsyncioParityTest, WaitForCancelsTheWorkAndRaisesTimeoutError) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await WaitFor(
+          [](Printed* out) -> Task<void> {
+            absl::Cleanup finally = [out] { (*out)("slow: finally" + out->At()); };
             co_await Sleep(1s);
-          }(out), 300ms);
-        } catch (const coro::TimeoutError&) {
-          (*out)("TimeoutError" + out->At());
-        }
-        (*out)(co_await coro::WaitFor(Quiet("quick", 100ms), 300ms));
-      }(&print),
-      clock);
+          }(out),
+          300ms);
+    } catch (const TimeoutError&) {
+      (*out)("TimeoutError" + out->At());
+    }
+    (*out)(co_await WaitFor(Quiet("quick", 100ms), 300ms));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("slow: finally at 0.3", "TimeoutError at 0.3", "quick"));
 }
 
@@ -835,23 +767,19 @@ TEST(AsyncioParityTest, WaitForCancelsTheWorkAndRaisesTimeoutError) {
 // prints:
 //   first await done at 0.1
 //   TimeoutError at 0.2
-TEST(AsyncioParityTest, TimeoutScopeCancelsWhatItEnclosesAndRaisesTimeoutError) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::Timeout(200ms, [](Printed* out) -> Task<void> {
-            co_await Sleep(100ms);
-            (*out)("first await done" + out->At());
-            co_await Sleep(1s);
-            (*out)("never printed");
-          }(out));
-        } catch (const coro::TimeoutError&) {
-          (*out)("TimeoutError" + out->At());
-        }
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, TimeoutScopeCancelsWhatItEnclosesAndRaisesTimeoutError) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await Timeout(200ms, [](Printed* out) -> Task<void> {
+        co_await Sleep(100ms);
+        (*out)("first await done" + out->At());
+        co_await Sleep(1s);
+        (*out)("never printed");
+      }(out));
+    } catch (const TimeoutError&) {
+      (*out)("TimeoutError" + out->At());
+    }
+  });
   EXPECT_THAT(print.lines(), ElementsAre("first await done at 0.1", "TimeoutError at 0.2"));
 }
 
@@ -868,24 +796,20 @@ TEST(AsyncioParityTest, TimeoutScopeCancelsWhatItEnclosesAndRaisesTimeoutError) 
 //   asyncio.run(main())
 // prints:
 //   ['B', 'C'] 1 at 0.25
-TEST(AsyncioParityTest, WaitWithATimeoutReturnsWhatIsDoneByThen) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        std::vector<Future<std::string>> tasks = {coro::CreateTask(Quiet("A", 300ms)),
-                                                  coro::CreateTask(Quiet("B", 100ms)),
-                                                  coro::CreateTask(Quiet("C", 200ms))};
-        auto result = co_await coro::Wait(tasks, coro::ReturnWhen::kAllCompleted, 250ms);
-        (*out)(absl::StrFormat("%s %d at %.2f", SortedResults(result.done), result.pending.size(),
-                               out->Seconds()));
-        for (auto& t : result.pending) t.Cancel();
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, WaitWithATimeoutReturnsWhatIsDoneByThen) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    std::vector<Future<std::string>> tasks = {CreateTask(Quiet("A", 300ms)),
+                                              CreateTask(Quiet("B", 100ms)),
+                                              CreateTask(Quiet("C", 200ms))};
+    auto result = co_await Wait(tasks, ReturnWhen::kAllCompleted, 250ms);
+    (*out)(absl::StrFormat("%s %d at %.2f", SortedResults(result.done), result.pending.size(),
+                           out->Seconds()));
+    for (auto& t : result.pending) t.Cancel();
+  });
   EXPECT_THAT(print.lines(), ElementsAre("['B', 'C'] 1 at 0.25"));
 }
 
-Task<void> Done(Printed* out, std::string name, coro::Duration delay) {
+Task<void> Done(Printed* out, std::string name, Duration delay) {
   co_await Sleep(delay);
   (*out)(name + " done" + out->At());
 }
@@ -908,25 +832,21 @@ Task<void> Done(Printed* out, std::string name, coro::Duration delay) {
 //   B done at 0.1
 //   A done at 0.2
 //   group done at 0.2
-TEST(AsyncioParityTest, TaskGroupEndsWhenEveryChildHasEnded) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        co_await coro::WithTaskGroup([out](coro::TaskGroup& tg) -> Task<void> {
-          tg.CreateTask(Done(out, "A", 200ms));
-          tg.CreateTask(Done(out, "B", 100ms));
-          (*out)("body done");
-          co_return;
-        });
-        (*out)("group done" + out->At());
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, TaskGroupEndsWhenEveryChildHasEnded) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    co_await WithTaskGroup([out](TaskGroup& tg) -> Task<void> {
+      tg.CreateTask(Done(out, "A", 200ms));
+      tg.CreateTask(Done(out, "B", 100ms));
+      (*out)("body done");
+      co_return;
+    });
+    (*out)("group done" + out->At());
+  });
   EXPECT_THAT(print.lines(),
               ElementsAre("body done", "B done at 0.1", "A done at 0.2", "group done at 0.2"));
 }
 
-Task<void> Ok(Printed* out, std::string name, coro::Duration delay) {
+Task<void> Ok(Printed* out, std::string name, Duration delay) {
   try {
     co_await Sleep(delay);
     (*out)(name + " done");
@@ -936,22 +856,9 @@ Task<void> Ok(Printed* out, std::string name, coro::Duration delay) {
   }
 }
 
-Task<void> Fail(std::string message, coro::Duration delay) {
+Task<void> Fail(std::string message, Duration delay) {
   co_await Sleep(delay);
   throw std::invalid_argument(message);
-}
-
-// The messages of a TaskGroupError's exceptions.
-std::vector<std::string> Messages(const coro::TaskGroupError& group) {
-  std::vector<std::string> messages;
-  for (const std::exception_ptr& e : group.exceptions()) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      messages.push_back(x.what());
-    }
-  }
-  return messages;
 }
 
 // Python 3.11.7:
@@ -982,24 +889,20 @@ std::vector<std::string> Messages(const coro::TaskGroupError& group) {
 //   B done
 //   A cancelled at 0.1
 //   (ValueError('bad input'),) at 0.1
-TEST(AsyncioParityTest, TaskGroupFirstFailureCancelsTheSiblingsAndTheBody) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::WithTaskGroup([out](coro::TaskGroup& tg) -> Task<void> {
-            tg.CreateTask(Ok(out, "A", 1s));
-            tg.CreateTask(Fail("bad input", 100ms));
-            tg.CreateTask(Ok(out, "B", 50ms));
-            co_await Sleep(1s);
-            (*out)("body: never printed");
-          });
-        } catch (const coro::TaskGroupError& group) {
-          (*out)(absl::StrCat("(", absl::StrJoin(Messages(group), ", "), ",)", out->At()));
-        }
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, TaskGroupFirstFailureCancelsTheSiblingsAndTheBody) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await WithTaskGroup([out](TaskGroup& tg) -> Task<void> {
+        tg.CreateTask(Ok(out, "A", 1s));
+        tg.CreateTask(Fail("bad input", 100ms));
+        tg.CreateTask(Ok(out, "B", 50ms));
+        co_await Sleep(1s);
+        (*out)("body: never printed");
+      });
+    } catch (const TaskGroupError& group) {
+      (*out)(absl::StrCat("(", absl::StrJoin(group.messages(), ", "), ",)", out->At()));
+    }
+  });
   EXPECT_THAT(print.lines(), ElementsAre("B done", "A cancelled at 0.1", "(bad input,) at 0.1"));
 }
 
@@ -1019,25 +922,30 @@ TEST(AsyncioParityTest, TaskGroupFirstFailureCancelsTheSiblingsAndTheBody) {
 // prints:
 //   unhandled errors in a TaskGroup (2 sub-exceptions)
 //   ['one', 'two']
-TEST(AsyncioParityTest, TaskGroupReportsEveryFailureTogether) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::WithTaskGroup([](coro::TaskGroup& tg) -> Task<void> {
-            tg.CreateTask(Fail("one", 100ms));
-            tg.CreateTask(Fail("two", 100ms));
-            co_return;
-          });
-        } catch (const coro::TaskGroupError& group) {
-          (*out)(group.what());
-          (*out)(PyList(Messages(group)));
-        }
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, TaskGroupReportsEveryFailureTogether) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await WithTaskGroup([](TaskGroup& tg) -> Task<void> {
+        tg.CreateTask(Fail("one", 100ms));
+        tg.CreateTask(Fail("two", 100ms));
+        co_return;
+      });
+    } catch (const TaskGroupError& group) {
+      (*out)(group.what());
+      (*out)(PyList(group.messages()));
+    }
+  });
   EXPECT_THAT(print.lines(),
               ElementsAre("unhandled errors in a TaskGroup (2 sub-exceptions)", "['one', 'two']"));
+}
+
+Task<void> Child(Printed* out, std::string name) {
+  try {
+    co_await Sleep(1s);
+  } catch (const CancelledError&) {
+    (*out)(name + " cancelled");
+    throw;
+  }
 }
 
 // Python 3.11.7:
@@ -1059,31 +967,21 @@ TEST(AsyncioParityTest, TaskGroupReportsEveryFailureTogether) {
 // prints:
 //   child cancelled
 //   unhandled errors in a TaskGroup (1 sub-exception) ["KeyError('body')"]
-TEST(AsyncioParityTest, TaskGroupBodyFailureCancelsTheChildren) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        try {
-          co_await coro::WithTaskGroup([out](coro::TaskGroup& tg) -> Task<void> {
-            tg.CreateTask([](Printed* out) -> Task<void> {
-              try {
-                co_await Sleep(1s);
-              } catch (const CancelledError&) {
-                (*out)("child cancelled");
-                throw;
-              }
-            }(out));
-            co_await Sleep(100ms);
-            throw std::out_of_range("body");
-          });
-        } catch (const coro::TaskGroupError& group) {
-          (*out)(absl::StrCat(group.what(), " ", PyList(Messages(group))));
-        }
-      }(&print),
-      clock);
-  EXPECT_THAT(print.lines(), ElementsAre("child cancelled",
-                                         "unhandled errors in a TaskGroup (1 sub-exception) ['body']"));
+TEST_F(AsyncioParityTest, TaskGroupBodyFailureCancelsTheChildren) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    try {
+      co_await WithTaskGroup([out](TaskGroup& tg) -> Task<void> {
+        tg.CreateTask(Child(out, "child"));
+        co_await Sleep(100ms);
+        throw std::out_of_range("body");
+      });
+    } catch (const TaskGroupError& group) {
+      (*out)(absl::StrCat(group.what(), " ", PyList(group.messages())));
+    }
+  });
+  EXPECT_THAT(
+      print.lines(),
+      ElementsAre("child cancelled", "unhandled errors in a TaskGroup (1 sub-exception) ['body']"));
 }
 
 Task<int> Value(int v) { co_return v; }
@@ -1100,42 +998,28 @@ Task<int> FailsNow() {
 //   asyncio.run(main())
 // prints:
 //   [1, ValueError('nope'), 3]
-TEST(AsyncioParityTest, GatherWithReturnExceptions) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        std::vector<Task<int>> tasks;
-        tasks.push_back(Value(1));
-        tasks.push_back(FailsNow());
-        tasks.push_back(Value(3));
-        std::vector<coro::Outcome<int>> outcomes =
-            co_await coro::Gather(std::move(tasks), coro::kReturnExceptions);
-        std::vector<std::string> shown;
-        for (const auto& o : outcomes) {
-          if (o.ok()) {
-            shown.push_back(std::to_string(*o.value));
-            continue;
-          }
-          try {
-            std::rethrow_exception(o.error);
-          } catch (const std::invalid_argument& e) {
-            shown.push_back(absl::StrCat("invalid_argument('", e.what(), "')"));
-          }
-        }
-        (*out)("[" + absl::StrJoin(shown, ", ") + "]");
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, GatherWithReturnExceptions) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    std::vector<Task<int>> tasks;
+    tasks.push_back(Value(1));
+    tasks.push_back(FailsNow());
+    tasks.push_back(Value(3));
+    std::vector<Outcome<int>> outcomes = co_await Gather(std::move(tasks), kReturnExceptions);
+    std::vector<std::string> shown;
+    for (const auto& o : outcomes) {
+      if (o.ok()) {
+        shown.push_back(std::to_string(*o.value));
+        continue;
+      }
+      try {
+        std::rethrow_exception(o.error);
+      } catch (const std::invalid_argument& e) {
+        shown.push_back(absl::StrCat("invalid_argument('", e.what(), "')"));
+      }
+    }
+    (*out)("[" + absl::StrJoin(shown, ", ") + "]");
+  });
   EXPECT_THAT(print.lines(), ElementsAre("[1, invalid_argument('nope'), 3]"));
-}
-
-Task<void> Child(Printed* out, std::string name) {
-  try {
-    co_await Sleep(1s);
-  } catch (const CancelledError&) {
-    (*out)(name + " cancelled");
-    throw;
-  }
 }
 
 // Python 3.11.7:
@@ -1160,22 +1044,34 @@ Task<void> Child(Printed* out, std::string name) {
 //   a cancelled
 //   b cancelled
 //   gather raised CancelledError
-TEST(AsyncioParityTest, CancellingAGatherCancelsItsChildren) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<void> task = coro::CreateTask(coro::Gather(Child(out, "a"), Child(out, "b")));
-        co_await Sleep(100ms);
-        task.Cancel();
-        try {
-          co_await task;
-        } catch (const CancelledError&) {
-          (*out)("gather raised CancelledError");
-        }
-      }(&print),
-      clock);
-  EXPECT_THAT(print.lines(), ElementsAre("a cancelled", "b cancelled", "gather raised CancelledError"));
+TEST_F(AsyncioParityTest, CancellingAGatherCancelsItsChildren) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<void> task = CreateTask(Gather(Child(out, "a"), Child(out, "b")));
+    co_await Sleep(100ms);
+    task.Cancel();
+    try {
+      co_await task;
+    } catch (const CancelledError&) {
+      (*out)("gather raised CancelledError");
+    }
+  });
+  EXPECT_THAT(print.lines(),
+              ElementsAre("a cancelled", "b cancelled", "gather raised CancelledError"));
+}
+
+Task<void> Producer(Printed* out, Queue<int>* q) {
+  for (int i = 0; i < 4; ++i) {
+    co_await q->Put(i);
+    (*out)(absl::StrFormat("put %d%s (size %d)", i, out->At(), q->size()));
+  }
+}
+
+Task<void> Consumer(Printed* out, Queue<int>* q) {
+  for (int i = 0; i < 4; ++i) {
+    co_await Sleep(100ms);
+    int item = co_await q->Get();
+    (*out)(absl::StrFormat("got %d%s", item, out->At()));
+  }
 }
 
 // Python 3.11.7:
@@ -1202,28 +1098,14 @@ TEST(AsyncioParityTest, CancellingAGatherCancelsItsChildren) {
 //   put 3 at 0.2 (size 2)
 //   got 2 at 0.3
 //   got 3 at 0.4
-TEST(AsyncioParityTest, QueuePutWaitsWhileFull) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Queue<int> q(2);
-  auto producer = [](Printed* out, coro::Queue<int>* q) -> Task<void> {
-    for (int i = 0; i < 4; ++i) {
-      co_await q->Put(i);
-      (*out)(absl::StrFormat("put %d%s (size %d)", i, out->At(), q->size()));
-    }
-  };
-  auto consumer = [](Printed* out, coro::Queue<int>* q) -> Task<void> {
-    for (int i = 0; i < 4; ++i) {
-      co_await Sleep(100ms);
-      int item = co_await q->Get();
-      (*out)(absl::StrFormat("got %d%s", item, out->At()));
-    }
-  };
-  coro::Run(coro::Gather(producer(&print, &q), consumer(&print, &q)), clock);
-  EXPECT_THAT(print.lines(),
-              ElementsAre("put 0 at 0.0 (size 1)", "put 1 at 0.0 (size 2)", "got 0 at 0.1",
-                          "put 2 at 0.1 (size 2)", "got 1 at 0.2", "put 3 at 0.2 (size 2)",
-                          "got 2 at 0.3", "got 3 at 0.4"));
+TEST_F(AsyncioParityTest, QueuePutWaitsWhileFull) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Queue<int> q(2);
+    co_await Gather(Producer(out, &q), Consumer(out, &q));
+  });
+  EXPECT_THAT(print.lines(), ElementsAre("put 0 at 0.0 (size 1)", "put 1 at 0.0 (size 2)",
+                                         "got 0 at 0.1", "put 2 at 0.1 (size 2)", "got 1 at 0.2",
+                                         "put 3 at 0.2 (size 2)", "got 2 at 0.3", "got 3 at 0.4"));
 }
 
 // Python 3.11.7:
@@ -1248,27 +1130,23 @@ TEST(AsyncioParityTest, QueuePutWaitsWhileFull) {
 //   processed 1 at 0.2
 //   processed 2 at 0.3
 //   join returned at 0.3
-TEST(AsyncioParityTest, QueueJoinWaitsUntilEveryItemIsDone) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        coro::Queue<int> q;
-        for (int i = 0; i < 3; ++i) q.PutNowait(i);
-        Future<void> worker = coro::CreateTask([](Printed* out, coro::Queue<int>* q) -> Task<void> {
-          while (true) {
-            int item = co_await q->Get();
-            co_await Sleep(100ms);
-            (*out)(absl::StrFormat("processed %d%s", item, out->At()));
-            q->TaskDone();
-          }
-        }(out, &q));
-        co_await q.Join();
-        (*out)("join returned" + out->At());
-        worker.Cancel();
-        co_await coro::Gather(Just(worker), coro::kReturnExceptions);
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, QueueJoinWaitsUntilEveryItemIsDone) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Queue<int> q;
+    for (int i = 0; i < 3; ++i) q.PutNowait(i);
+    Future<void> worker = CreateTask([](Printed* out, Queue<int>* q) -> Task<void> {
+      while (true) {
+        int item = co_await q->Get();
+        co_await Sleep(100ms);
+        (*out)(absl::StrFormat("processed %d%s", item, out->At()));
+        q->TaskDone();
+      }
+    }(out, &q));
+    co_await q.Join();
+    (*out)("join returned" + out->At());
+    worker.Cancel();
+    co_await Gather(Just(worker), kReturnExceptions);
+  });
   EXPECT_THAT(print.lines(), ElementsAre("processed 0 at 0.1", "processed 1 at 0.2",
                                          "processed 2 at 0.3", "join returned at 0.3"));
 }
@@ -1287,24 +1165,20 @@ TEST(AsyncioParityTest, QueueJoinWaitsUntilEveryItemIsDone) {
 //   g1 got 0
 //   g2 got 1
 //   g3 got 2
-TEST(AsyncioParityTest, QueueGettersAreServedInArrivalOrder) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        coro::Queue<int> q;
-        auto getter = [](Printed* out, coro::Queue<int>* q, std::string name) -> Task<void> {
-          (*out)(absl::StrCat(name, " got ", co_await q->Get()));
-        };
-        std::vector<Future<void>> tasks;
-        for (const char* name : {"g1", "g2", "g3"}) {
-          tasks.push_back(coro::CreateTask(getter(out, &q, name)));
-        }
-        co_await Sleep(0s);
-        for (int i = 0; i < 3; ++i) q.PutNowait(i);
-        co_await coro::Gather(std::move(tasks));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, QueueGettersAreServedInArrivalOrder) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Queue<int> q;
+    auto getter = [](Printed* out, Queue<int>* q, std::string name) -> Task<void> {
+      (*out)(absl::StrCat(name, " got ", co_await q->Get()));
+    };
+    std::vector<Future<void>> tasks;
+    for (const char* name : {"g1", "g2", "g3"}) {
+      tasks.push_back(CreateTask(getter(out, &q, name)));
+    }
+    co_await Sleep(0s);
+    for (int i = 0; i < 3; ++i) q.PutNowait(i);
+    co_await Gather(std::move(tasks));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("g1 got 0", "g2 got 1", "g3 got 2"));
 }
 
@@ -1326,17 +1200,13 @@ TEST(AsyncioParityTest, QueueGettersAreServedInArrivalOrder) {
 //   first: finally
 //   second: finally
 //   run returned
-TEST(AsyncioParityTest, RunCancelsTheTasksMainLeftRunning) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        (void)coro::CreateTask(SleepsLong(out, "first"));
-        (void)coro::CreateTask(SleepsLong(out, "second"));
-        co_await Sleep(100ms);
-        (*out)("main returns");
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, RunCancelsTheTasksMainLeftRunning) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    (void)CreateTask(SleepsLong(out, "first"));
+    (void)CreateTask(SleepsLong(out, "second"));
+    co_await Sleep(100ms);
+    (*out)("main returns");
+  });
   print("run returned");
   EXPECT_THAT(print.lines(),
               ElementsAre("main returns", "first: finally", "second: finally", "run returned"));
@@ -1360,25 +1230,21 @@ TEST(AsyncioParityTest, RunCancelsTheTasksMainLeftRunning) {
 //   still running after cancel()
 //   CancelledError at the next await
 //   cancelled: True
-TEST(AsyncioParityTest, ARunningTaskThatIsCancelledRaisesAtItsNextAwait) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        Future<void> task = coro::CreateTask([](Printed* out) -> Task<void> {
-          EventLoop::Running()->Cancel(EventLoop::Running()->current_task());
-          (*out)("still running after cancel()");
-          try {
-            co_await Sleep(1s);
-          } catch (const CancelledError&) {
-            (*out)("CancelledError at the next await");
-            throw;
-          }
-        }(out));
-        co_await coro::Gather(Just(task), coro::kReturnExceptions);
-        (*out)(absl::StrCat("cancelled: ", task.cancelled() ? "True" : "False"));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ARunningTaskThatIsCancelledRaisesAtItsNextAwait) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Future<void> task = CreateTask([](Printed* out) -> Task<void> {
+      EventLoop::Running()->Cancel(EventLoop::Running()->current_task());
+      (*out)("still running after cancel()");
+      try {
+        co_await Sleep(1s);
+      } catch (const CancelledError&) {
+        (*out)("CancelledError at the next await");
+        throw;
+      }
+    }(out));
+    co_await Gather(Just(task), kReturnExceptions);
+    (*out)(absl::StrCat("cancelled: ", Py(task.cancelled())));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("still running after cancel()",
                                          "CancelledError at the next await", "cancelled: True"));
   EXPECT_EQ(clock.Elapsed(), 0s);
@@ -1396,23 +1262,20 @@ TEST(AsyncioParityTest, ARunningTaskThatIsCancelledRaisesAtItsNextAwait) {
 //   asyncio.run(main())
 // prints:
 //   size 1 items ['a']
-TEST(AsyncioParityTest, ACancelledPutPutsNothing) {
-  VirtualClock clock;
-  Printed print(clock);
-  coro::Run(
-      [](Printed* out) -> Task<void> {
-        coro::Queue<std::string> q(1);
-        q.PutNowait("a");
-        Future<void> put = coro::CreateTask(q.Put("b"));
-        co_await Sleep(0s);
-        put.Cancel();
-        co_await coro::Gather(Just(put), coro::kReturnExceptions);
-        std::vector<std::string> items;
-        while (!q.empty()) items.push_back(q.GetNowait());
-        (*out)(absl::StrCat("size ", items.size(), " items ", PyList(items)));
-      }(&print),
-      clock);
+TEST_F(AsyncioParityTest, ACancelledPutPutsNothing) {
+  AsyncioRun([](Printed* out) -> Task<void> {
+    Queue<std::string> q(1);
+    q.PutNowait("a");
+    Future<void> put = CreateTask(q.Put("b"));
+    co_await Sleep(0s);
+    put.Cancel();
+    co_await Gather(Just(put), kReturnExceptions);
+    std::vector<std::string> items;
+    while (!q.empty()) items.push_back(q.GetNowait());
+    (*out)(absl::StrCat("size ", items.size(), " items ", PyList(items)));
+  });
   EXPECT_THAT(print.lines(), ElementsAre("size 1 items ['a']"));
 }
 
 }  // namespace
+}  // namespace coro

@@ -64,14 +64,21 @@ constexpr std::uint32_t kTroubleEvents = EPOLLERR | EPOLLHUP;
 class EventLoop::CurrentScope {
  public:
   CurrentScope(EventLoop* loop, bool running)
-      : previous_(std::exchange(current_loop, loop)),
-        previous_running_(running ? std::exchange(running_loop, loop) : running_loop) {}
+      : loop_(loop),
+        running_(running),
+        previous_(std::exchange(current_loop, loop)),
+        previous_running_(running ? std::exchange(running_loop, loop) : running_loop) {
+    if (running_) loop_->running_ = true;
+  }
   ~CurrentScope() {
+    if (running_) loop_->running_ = false;
     current_loop = previous_;
     running_loop = previous_running_;
   }
 
  private:
+  EventLoop* loop_;
+  bool running_;
   EventLoop* previous_;
   EventLoop* previous_running_;
 };
@@ -363,11 +370,6 @@ bool EventLoop::RunOnce(bool may_block) {
 
 void EventLoop::RunUntilDone(PromiseBase& task) {
   CurrentScope scope(this, /*running=*/true);
-  running_ = true;
-  struct Stop {
-    bool& running;
-    ~Stop() { running = false; }
-  } stop{running_};
   while (!task.done()) {
     if (!RunOnce(/*may_block=*/true)) {
       throw DeadlockError(
@@ -392,11 +394,6 @@ std::size_t EventLoop::Shutdown() {
   for (PromiseBase* task : to_cancel) Cancel(*task);
   try {
     CurrentScope scope(this, /*running=*/true);
-    running_ = true;
-    struct Stop {
-      bool& running;
-      ~Stop() { running = false; }
-    } stop{running_};
     auto all_done = [&] {
       for (PromiseBase* task : to_cancel) {
         if (!task->done()) return false;

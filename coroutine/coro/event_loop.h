@@ -209,7 +209,8 @@ class EventLoop {
     internal::PromiseBase* writer = nullptr;
     std::uint32_t registered = 0;  // the epoll events the kernel has for this fd
   };
-  // Sets the thread's current (and running) loop for a scope, and back.
+  // Sets the thread's current loop for a scope, and back. With running, also its running
+  // loop, and marks this loop running (is_running()) until the scope ends.
   class CurrentScope;
 
   // Takes a task created by CreateTask: counts references, lists it, schedules it.

@@ -11,41 +11,27 @@
 
 #include "absl/strings/str_format.h"
 #include "coroutine/coro/clock.h"
+#include "coroutine/coro/coro_testing.h"
 #include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::Duration;
-using ::coro::EventLoop;
-using ::coro::Future;
-using ::coro::Sleep;
-using ::coro::Task;
-using ::coro::VirtualClock;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-// "name@seconds" with the loop's virtual time, e.g. "a1@1.5".
-class Trace {
- public:
-  explicit Trace(VirtualClock& clock) : clock_(clock) {}
-  void Add(const std::string& what) {
-    double seconds = std::chrono::duration<double>(clock_.Elapsed()).count();
-    events_.push_back(absl::StrFormat("%s@%g", what, seconds));
-  }
-  const std::vector<std::string>& events() const { return events_; }
+// Records "what@seconds" with the loop's virtual time, e.g. "a1@1.5".
+void Stamp(TimedLog* trace, const std::string& what) {
+  (*trace)(absl::StrFormat("%s@%g", what, trace->Seconds()));
+}
 
- private:
-  VirtualClock& clock_;
-  std::vector<std::string> events_;
-};
-
-Task<void> SleepThreeTimes(Trace* trace) {
+Task<void> SleepThreeTimes(TimedLog* trace) {
   for (int i = 1; i <= 3; ++i) {
     co_await Sleep(1s);
-    trace->Add("woke");
+    Stamp(trace, "woke");
   }
 }
 
@@ -53,9 +39,9 @@ Task<void> SleepThreeTimes(Trace* trace) {
 TEST(EventLoopTest, SleepIsExactOnVirtualTime) {
   VirtualClock clock;
   EventLoop loop(clock);
-  Trace trace(clock);
+  TimedLog trace(clock);
   loop.RunUntilComplete(SleepThreeTimes(&trace));
-  EXPECT_THAT(trace.events(), ElementsAre("woke@1", "woke@2", "woke@3"));
+  EXPECT_THAT(trace.lines(), ElementsAre("woke@1", "woke@2", "woke@3"));
   EXPECT_EQ(clock.Elapsed(), 3s);
 }
 
@@ -69,31 +55,31 @@ TEST(EventLoopTest, VirtualHoursTakeNoRealTime) {
   EXPECT_EQ(clock.Elapsed(), std::chrono::hours(10));
 }
 
-Task<void> SleepAndRecord(Trace* trace, Duration d, std::string name) {
+Task<void> SleepAndRecord(TimedLog* trace, Duration d, std::string name) {
   co_await Sleep(d);
-  trace->Add(name);
+  Stamp(trace, name);
 }
 
 // Timers fire in deadline order whatever the order they were set in; ties in set order.
 TEST(EventLoopTest, TimersFireInDeadlineOrder) {
   VirtualClock clock;
   EventLoop loop(clock);
-  Trace trace(clock);
+  TimedLog trace(clock);
   std::vector<Future<void>> all;
   all.push_back(loop.CreateTask(SleepAndRecord(&trace, 3s, "c")));
   all.push_back(loop.CreateTask(SleepAndRecord(&trace, 1s, "a")));
   all.push_back(loop.CreateTask(SleepAndRecord(&trace, 2s, "b")));
   all.push_back(loop.CreateTask(SleepAndRecord(&trace, 1s, "a2")));
   for (const Future<void>& f : all) loop.RunUntilComplete(f);
-  EXPECT_THAT(trace.events(), ElementsAre("a@1", "a2@1", "b@2", "c@3"));
+  EXPECT_THAT(trace.lines(), ElementsAre("a@1", "a2@1", "b@2", "c@3"));
 }
 
-Task<void> Ticker(Trace* trace, std::string name, Duration period, int ticks) {
+Task<void> Ticker(TimedLog* trace, std::string name, Duration period, int ticks) {
   for (int i = 0; i < ticks; ++i) {
-    trace->Add(name + std::to_string(i));
+    Stamp(trace, name + std::to_string(i));
     co_await Sleep(period);
   }
-  trace->Add(name + " done");
+  Stamp(trace, name + " done");
 }
 
 // Two sleeping tasks interleave on one thread: the trace is the exact schedule. Both end
@@ -101,13 +87,13 @@ Task<void> Ticker(Trace* trace, std::string name, Duration period, int ticks) {
 TEST(EventLoopTest, SleepingTasksInterleave) {
   VirtualClock clock;
   EventLoop loop(clock);
-  Trace trace(clock);
+  TimedLog trace(clock);
   Future<void> a = loop.CreateTask(Ticker(&trace, "a", 1s, 3));
   Future<void> b = loop.CreateTask(Ticker(&trace, "b", 1500ms, 2));
   loop.RunUntilComplete(a);
   loop.RunUntilComplete(b);
-  EXPECT_THAT(trace.events(), ElementsAre("a0@0", "b0@0", "a1@1", "b1@1.5", "a2@2",
-                                          "b done@3", "a done@3"));
+  EXPECT_THAT(trace.lines(),
+              ElementsAre("a0@0", "b0@0", "a1@1", "b1@1.5", "a2@2", "b done@3", "a done@3"));
 }
 
 Task<void> Yielder(std::vector<std::string>* trace, std::string name) {
@@ -135,7 +121,7 @@ Task<int> Record(std::vector<std::string>* trace, std::string what, int value) {
 }
 
 Task<int> CreatesAndAwaits(std::vector<std::string>* trace) {
-  Future<int> child = coro::CreateTask(Record(trace, "child runs", 7));
+  Future<int> child = CreateTask(Record(trace, "child runs", 7));
   trace->push_back("parent continues");  // create_task does not run the child yet
   int value = co_await child;
   trace->push_back("parent resumed");
@@ -156,8 +142,8 @@ TEST(EventLoopTest, EnsureFuture) {
   VirtualClock clock;
   EventLoop loop(clock);
   std::vector<std::string> trace;
-  Future<int> f = coro::EnsureFuture(Record(&trace, "ran", 1));
-  EXPECT_TRUE(coro::EnsureFuture(f) == f);
+  Future<int> f = EnsureFuture(Record(&trace, "ran", 1));
+  EXPECT_TRUE(EnsureFuture(f) == f);
   EXPECT_EQ(loop.RunUntilComplete(f), 1);
   EXPECT_THAT(trace, ElementsAre("ran"));
 }
@@ -182,7 +168,7 @@ TEST(EventLoopTest, DeadlockIsReported) {
   try {
     loop.RunUntilComplete(NeverWoken());
     FAIL() << "expected DeadlockError";
-  } catch (const coro::DeadlockError& e) {
+  } catch (const DeadlockError& e) {
     EXPECT_THAT(e.what(), HasSubstr("can never finish"));
   }
 }
@@ -274,7 +260,7 @@ TEST(EventLoopTest, FutureOfAClosedLoop) {
     try {
       held.Result();
       FAIL() << "expected InvalidStateError";
-    } catch (const coro::InvalidStateError& e) {
+    } catch (const InvalidStateError& e) {
       EXPECT_THAT(e.what(), HasSubstr("loop was closed"));
     }
     held = Future<void>();
@@ -294,7 +280,7 @@ TEST(EventLoopTest, ClosedLoopRefusesWork) {
 }
 
 Task<int> MainWithStraggler(std::vector<std::string>* log) {
-  (void)coro::CreateTask(HoldsLocals(log, "straggler", 1h));
+  (void)CreateTask(HoldsLocals(log, "straggler", 1h));
   co_await Sleep(1s);
   co_return 5;
 }
@@ -308,9 +294,9 @@ TEST(EventLoopTest, RunReturnsAndCleansUp) {
   EXPECT_EQ(EventLoop::Current(), nullptr);
 }
 
-Task<std::string> ReadWhenReadable(int fd, Trace* trace) {
-  co_await coro::Readable(fd);
-  trace->Add("readable");
+Task<std::string> ReadWhenReadable(int fd, TimedLog* trace) {
+  co_await Readable(fd);
+  Stamp(trace, "readable");
   char buffer[16];
   ssize_t n = ::read(fd, buffer, sizeof buffer);
   co_return std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0);
@@ -318,7 +304,7 @@ Task<std::string> ReadWhenReadable(int fd, Trace* trace) {
 
 Task<void> WriteLater(int fd, Duration d) {
   co_await Sleep(d);
-  co_await coro::Writable(fd);
+  co_await Writable(fd);
   (void)!::write(fd, "ping", 4);
 }
 
@@ -327,19 +313,19 @@ TEST(EventLoopTest, WaitsForFdReadiness) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   VirtualClock clock;
-  Trace trace(clock);
+  TimedLog trace(clock);
   {
     EventLoop loop(clock);
     Future<std::string> reader = loop.CreateTask(ReadWhenReadable(fds[0], &trace));
     (void)loop.CreateTask(WriteLater(fds[1], 1s));
     EXPECT_EQ(loop.RunUntilComplete(reader), "ping");
   }
-  EXPECT_THAT(trace.events(), ElementsAre("readable@1"));
+  EXPECT_THAT(trace.lines(), ElementsAre("readable@1"));
   ::close(fds[0]);
   ::close(fds[1]);
 }
 
-Task<void> WaitReadable(int fd) { co_await coro::Readable(fd); }
+Task<void> WaitReadable(int fd) { co_await Readable(fd); }
 
 // One reader per fd: a second is refused at its co_await; Close() drops the watch.
 TEST(EventLoopTest, OneReaderPerFd) {
@@ -374,8 +360,9 @@ TEST(EventLoopTest, UnretrievedFailureOfAnUnnamedTaskIsReported) {
     (void)loop.CreateTask(Fails());
     loop.RunUntilComplete(SleepFor(1s));
   }
-  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
-              HasSubstr("Task exception was never retrieved: a task raised std::runtime_error: lost"));
+  EXPECT_THAT(
+      ::testing::internal::GetCapturedStderr(),
+      HasSubstr("Task exception was never retrieved: a task raised std::runtime_error: lost"));
 }
 
 // A failure that was read (Result) is not reported.
@@ -393,13 +380,13 @@ TEST(EventLoopTest, RetrievedFailureIsNotReported) {
 Task<void> FailsWhenCancelled() {
   try {
     co_await Sleep(1h);
-  } catch (const coro::CancelledError&) {
+  } catch (const CancelledError&) {
   }
   throw std::runtime_error("broke while cleaning up");
 }
 
 Task<void> LeavesAFailingTask() {
-  (void)coro::CreateTask(FailsWhenCancelled());
+  (void)CreateTask(FailsWhenCancelled());
   co_await Sleep(1s);
 }
 
@@ -415,3 +402,4 @@ TEST(EventLoopTest, RunReportsAFailureDuringShutdown) {
 }
 
 }  // namespace
+}  // namespace coro

@@ -2,28 +2,21 @@
 #include "coroutine/coro/gather.h"
 
 #include <chrono>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "coroutine/coro/clock.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::Duration;
-using ::coro::EventLoop;
-using ::coro::Future;
-using ::coro::Gather;
-using ::coro::ReturnWhen;
-using ::coro::Sleep;
-using ::coro::Task;
-using ::coro::VirtualClock;
-using ::coro::Wait;
-using ::coro::WaitResult;
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
 
@@ -106,8 +99,7 @@ Task<std::vector<int>> GatherFutures(std::vector<Future<int>> futures) {
 TEST(GatherTest, OverFutures) {
   VirtualClock clock;
   EventLoop loop(clock);
-  std::vector<Future<int>> futures = {loop.CreateTask(After(2s, 2)),
-                                      loop.CreateTask(After(0s, 1))};
+  std::vector<Future<int>> futures = {loop.CreateTask(After(2s, 2)), loop.CreateTask(After(0s, 1))};
   loop.RunUntilComplete(futures[1]);
   EXPECT_THAT(loop.RunUntilComplete(GatherFutures(futures)), ElementsAre(2, 1));
   EXPECT_EQ(futures[0].Result(), 2);
@@ -115,6 +107,14 @@ TEST(GatherTest, OverFutures) {
 
 Task<WaitResult<int>> WaitFor(std::vector<Future<int>> futures, ReturnWhen when) {
   co_return co_await Wait(std::move(futures), when);
+}
+
+// A WaitResult with `done` futures in done and `pending` in pending.
+MATCHER_P2(Partitions, done, pending,
+           absl::StrFormat("has %d done and %d pending", done, pending)) {
+  *result_listener << "has " << arg.done.size() << " done and " << arg.pending.size() << " pending";
+  return arg.done.size() == static_cast<std::size_t>(done) &&
+         arg.pending.size() == static_cast<std::size_t>(pending);
 }
 
 std::vector<Future<int>> ThreeTasks(EventLoop& loop) {
@@ -129,16 +129,14 @@ TEST(WaitTest, FirstCompleted) {
   std::vector<Future<int>> all = ThreeTasks(loop);
   WaitResult<int> r = loop.RunUntilComplete(WaitFor(all, ReturnWhen::kFirstCompleted));
   EXPECT_EQ(clock.Elapsed(), 1s);
-  ASSERT_EQ(r.done.size(), 1u);
+  ASSERT_THAT(r, Partitions(1, 2));
   EXPECT_TRUE(r.done[0] == all[1]);
   EXPECT_EQ(r.done[0].Result(), 1);
-  ASSERT_EQ(r.pending.size(), 2u);
   EXPECT_TRUE(r.pending[0] == all[0]);
   EXPECT_TRUE(r.pending[1] == all[2]);
   // The pending ones are still running; waiting again collects them.
   r = loop.RunUntilComplete(WaitFor(r.pending, ReturnWhen::kAllCompleted));
-  EXPECT_EQ(r.done.size(), 2u);
-  EXPECT_TRUE(r.pending.empty());
+  EXPECT_THAT(r, Partitions(2, 0));
   EXPECT_EQ(clock.Elapsed(), 3s);
 }
 
@@ -147,8 +145,7 @@ TEST(WaitTest, AllCompleted) {
   VirtualClock clock;
   EventLoop loop(clock);
   WaitResult<int> r = loop.RunUntilComplete(WaitFor(ThreeTasks(loop), ReturnWhen::kAllCompleted));
-  EXPECT_EQ(r.done.size(), 3u);
-  EXPECT_TRUE(r.pending.empty());
+  EXPECT_THAT(r, Partitions(3, 0));
   EXPECT_EQ(clock.Elapsed(), 3s);
 }
 
@@ -160,9 +157,8 @@ TEST(WaitTest, ExceptionsStayInTheFutures) {
                                   loop.CreateTask(FailAfter(1s, "boom"))};
   WaitResult<int> r = loop.RunUntilComplete(WaitFor(all, ReturnWhen::kFirstException));
   EXPECT_EQ(clock.Elapsed(), 1s);
-  ASSERT_EQ(r.done.size(), 1u);
+  ASSERT_THAT(r, Partitions(1, 1));
   EXPECT_THROW(r.done[0].Result(), std::runtime_error);
-  EXPECT_EQ(r.pending.size(), 1u);
 }
 
 Task<WaitResult<int>> WaitForTasks() {
@@ -177,9 +173,8 @@ TEST(WaitTest, OverTasks) {
   VirtualClock clock;
   EventLoop loop(clock);
   WaitResult<int> r = loop.RunUntilComplete(WaitForTasks());
-  ASSERT_EQ(r.done.size(), 1u);
+  ASSERT_THAT(r, Partitions(1, 1));
   EXPECT_EQ(r.done[0].Result(), 1);
-  ASSERT_EQ(r.pending.size(), 1u);
   EXPECT_EQ(loop.RunUntilComplete(r.pending[0]), 2);
 }
 
@@ -195,3 +190,4 @@ TEST(GatherTest, CloseWhileGathering) {
 }
 
 }  // namespace
+}  // namespace coro

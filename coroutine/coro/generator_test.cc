@@ -8,9 +8,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::Generator;
 using ::testing::ElementsAre;
 
 Generator<int> CountTo(int n, std::vector<std::string>* trace) {
@@ -138,3 +138,4 @@ TEST(GeneratorTest, MoveTransfersTheFrame) {
 }
 
 }  // namespace
+}  // namespace coro

@@ -79,40 +79,31 @@ void BM_AwaitCompletedTask(benchmark::State& state) {
 }
 BENCHMARK(BM_AwaitCompletedTask)->Arg(100000);
 
-coro::Task<void> SpawnAndGather(int n) {
+// n tasks of `body`, created at once and gathered.
+coro::Task<void> SpawnAndGather(int n, coro::Task<void> (*body)()) {
   std::vector<coro::Future<void>> all;
   all.reserve(n);
-  for (int i = 0; i < n; ++i) all.push_back(coro::CreateTask(Nothing()));
+  for (int i = 0; i < n; ++i) all.push_back(coro::CreateTask(body()));
   co_await coro::Gather(std::move(all));
 }
 
-// CreateTask + one loop iteration + finish + Gather bookkeeping, per task.
-void BM_SpawnAndFinish(benchmark::State& state) {
-  const int n = static_cast<int>(state.range(0));
-  coro::VirtualClock clock;
-  coro::EventLoop loop(clock);
-  for (auto _ : state) loop.RunUntilComplete(SpawnAndGather(n));
-  state.SetItemsProcessed(state.iterations() * n);
-}
-BENCHMARK(BM_SpawnAndFinish)->Arg(100000);
-
-coro::Task<void> Sleepers(int n) {
-  std::vector<coro::Future<void>> all;
-  all.reserve(n);
-  for (int i = 0; i < n; ++i) all.push_back(coro::CreateTask(SleepOnce()));
-  co_await coro::Gather(std::move(all));
-}
-
-// The scale lesson's work on virtual time: what N sleepers cost the CPU, per sleeper.
-void BM_Sleepers(benchmark::State& state) {
+// SpawnAndGather(range(0), body) on a fresh loop each iteration; items are tasks.
+void RunSpawnAndGather(benchmark::State& state, coro::Task<void> (*body)()) {
   const int n = static_cast<int>(state.range(0));
   for (auto _ : state) {
     coro::VirtualClock clock;
     coro::EventLoop loop(clock);
-    loop.RunUntilComplete(Sleepers(n));
+    loop.RunUntilComplete(SpawnAndGather(n, body));
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
+
+// CreateTask + one loop iteration + finish + Gather bookkeeping, per task.
+void BM_SpawnAndFinish(benchmark::State& state) { RunSpawnAndGather(state, Nothing); }
+BENCHMARK(BM_SpawnAndFinish)->Arg(100000);
+
+// The scale lesson's work on virtual time: what N sleepers cost the CPU, per sleeper.
+void BM_Sleepers(benchmark::State& state) { RunSpawnAndGather(state, SleepOnce); }
 BENCHMARK(BM_Sleepers)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // Timers pushed in deadline order (the FIFO path) versus in random order (the heap).

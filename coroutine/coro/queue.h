@@ -53,31 +53,13 @@ class Queue {
 
   // Puts `item` at the back, waiting while the queue is full.
   Task<void> Put(T item) {
-    while (full()) {
-      internal::WaitList::Entry putter(putters_, "queue put (full)");
-      try {
-        co_await putter;
-      } catch (const CancelledError&) {
-        putter.Leave();
-        if (!full() && !putter.cancelled()) putters_.WakeNext();  // our turn: pass it on
-        throw;
-      }
-    }
+    co_await WaitInLine(putters_, &Queue::full, "queue put (full)");
     PutNowait(std::move(item));
   }
 
   // Takes the front item, waiting while the queue is empty.
   Task<T> Get() {
-    while (empty()) {
-      internal::WaitList::Entry getter(getters_, "queue get (empty)");
-      try {
-        co_await getter;
-      } catch (const CancelledError&) {
-        getter.Leave();
-        if (!empty() && !getter.cancelled()) getters_.WakeNext();
-        throw;
-      }
-    }
+    co_await WaitInLine(getters_, &Queue::empty, "queue get (empty)");
     co_return GetNowait();
   }
 
@@ -114,6 +96,23 @@ class Queue {
   std::size_t unfinished() const { return unfinished_; }
 
  private:
+  // Waits in `line` (the putters or the getters) for as long as the queue is `blocked`
+  // (full, or empty), as asyncio's put() and get() do. A waiter cancelled after it was
+  // woken, when its turn had come, passes the turn on to the next in line.
+  Task<void> WaitInLine(internal::WaitList& line, bool (Queue::*blocked)() const,
+                        const char* what) {
+    while ((this->*blocked)()) {
+      internal::WaitList::Entry waiter(line, what);
+      try {
+        co_await waiter;
+      } catch (const CancelledError&) {
+        waiter.Leave();
+        if (!(this->*blocked)() && !waiter.cancelled()) line.WakeNext();  // our turn: pass it on
+        throw;
+      }
+    }
+  }
+
   std::size_t maxsize_;
   std::deque<T> items_;
   std::size_t unfinished_ = 0;

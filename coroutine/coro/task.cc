@@ -75,16 +75,18 @@ PromiseBase::~PromiseBase() {
   if (has_info_) InfoTable().erase(this);
 }
 
-bool PromiseBase::cancelled() const noexcept {
-  if (!exception_) return false;
+bool IsCancelledError(const std::exception_ptr& error) noexcept {
+  if (!error) return false;
   try {
-    std::rethrow_exception(exception_);
+    std::rethrow_exception(error);
   } catch (const CancelledError&) {
     return true;
   } catch (...) {
     return false;
   }
 }
+
+bool PromiseBase::cancelled() const noexcept { return IsCancelledError(exception_); }
 
 void PromiseBase::AddWaiter(WaitNode& node) noexcept {
   node.next = nullptr;

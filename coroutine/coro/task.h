@@ -197,6 +197,10 @@ struct FinalAwaiter {
   void await_resume() const noexcept {}
 };
 
+// Whether `error` holds a CancelledError (false if it holds nothing): how a task, a
+// Timeout or a TaskGroup tells a cancellation from a failure.
+bool IsCancelledError(const std::exception_ptr& error) noexcept;
+
 // What every Task frame holds besides its result: 64 bytes (checked below).
 class PromiseBase : public ListNode {
  public:

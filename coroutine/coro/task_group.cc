@@ -11,6 +11,20 @@ TaskGroupError::TaskGroupError(std::vector<std::exception_ptr> errors)
                          (errors.size() == 1 ? " sub-exception)" : " sub-exceptions)")),
       errors_(std::move(errors)) {}
 
+std::vector<std::string> TaskGroupError::messages() const {
+  std::vector<std::string> messages;
+  for (const std::exception_ptr& e : errors_) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      messages.push_back(x.what());
+    } catch (...) {
+      messages.push_back("unknown exception");
+    }
+  }
+  return messages;
+}
+
 // Suspends the exiting body until the last child has ended (asyncio's
 // `await self._on_completed_fut`). A cancellation point.
 class TaskGroup::AllEnded final : public internal::Awaited {

@@ -43,6 +43,9 @@ class TaskGroupError : public std::runtime_error {
  public:
   explicit TaskGroupError(std::vector<std::exception_ptr> errors);
   const std::vector<std::exception_ptr>& exceptions() const { return errors_; }
+  // The what() of each failure, in order ("unknown exception" for one that is not a
+  // std::exception): what Python prints for [str(e) for e in group.exceptions].
+  std::vector<std::string> messages() const;
 
  private:
   std::vector<std::exception_ptr> errors_;

@@ -12,12 +12,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::EventLoop;
-using ::coro::Future;
-using ::coro::Task;
-using ::coro::VirtualClock;
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
 
@@ -44,7 +41,7 @@ TEST(TaskTest, LazyAndReturnsItsValue) {
 }
 
 Task<int> Fails() {
-  co_await coro::Sleep(1s);
+  co_await Sleep(1s);
   throw std::runtime_error("task failed");
 }
 
@@ -109,8 +106,8 @@ TEST(TaskTest, MoveOnlyResult) {
   EXPECT_EQ(*p, 7);
 }
 
-Task<int> SleepThenReturn(coro::Duration d, int value) {
-  co_await coro::Sleep(d);
+Task<int> SleepThenReturn(Duration d, int value) {
+  co_await Sleep(d);
   co_return value;
 }
 
@@ -120,7 +117,7 @@ TEST(FutureTest, DoneAndResult) {
   EventLoop loop(clock);
   Future<int> f = loop.CreateTask(SleepThenReturn(1s, 42));
   EXPECT_FALSE(f.done());
-  EXPECT_THROW(f.Result(), coro::InvalidStateError);
+  EXPECT_THROW(f.Result(), InvalidStateError);
   EXPECT_EQ(loop.RunUntilComplete(f), 42);
   EXPECT_TRUE(f.done());
   EXPECT_EQ(f.Result(), 42);
@@ -166,9 +163,9 @@ struct Counted {
   ~Counted() { ++*destroyed; }
 };
 
-Task<void> HoldAndSleep(int* destroyed, coro::Duration d) {
+Task<void> HoldAndSleep(int* destroyed, Duration d) {
   Counted local{destroyed};
-  co_await coro::Sleep(d);
+  co_await Sleep(d);
 }
 
 // A task whose Future was dropped still runs to the end; its frame is freed then.
@@ -196,3 +193,4 @@ TEST(FutureTest, CopiesShareTheTask) {
 }
 
 }  // namespace
+}  // namespace coro

@@ -9,15 +9,4 @@ Task<void> CancelAt(TimePoint deadline, PromiseBase* target, bool* expired) {
   loop.Cancel(*target);
 }
 
-bool IsCancelledError(const std::exception_ptr& error) {
-  if (!error) return false;
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 }  // namespace coro::internal

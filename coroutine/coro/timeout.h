@@ -53,8 +53,6 @@ struct DisarmOnExit {
   ~DisarmOnExit() { timer.Cancel(); }
 };
 
-bool IsCancelledError(const std::exception_ptr& error);
-
 }  // namespace internal
 
 // Timeout(delay, work): see the contract above.

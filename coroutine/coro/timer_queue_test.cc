@@ -12,11 +12,10 @@
 
 #include "gtest/gtest.h"
 
+namespace coro {
 namespace {
 
-using ::coro::Duration;
-using ::coro::TimePoint;
-using Queue = ::coro::TimerQueue<int>;
+using Queue = TimerQueue<int>;
 
 TimePoint At(std::int64_t ns) { return TimePoint(Duration(ns)); }
 
@@ -95,3 +94,4 @@ TEST(TimerQueueTest, MatchesReferenceOnRandomOperations) {
 }
 
 }  // namespace
+}  // namespace coro
