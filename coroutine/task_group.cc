@@ -58,19 +58,6 @@ coro::Task<std::string> FailingFetch(std::string name, Duration unit) {
   throw std::runtime_error("ECONNREFUSED (" + name + ")");
 }
 
-// The messages of the failures a TaskGroupError holds.
-std::string Messages(const coro::TaskGroupError& group) {
-  std::vector<std::string> messages;
-  for (const std::exception_ptr& e : group.exceptions()) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      messages.push_back(x.what());
-    }
-  }
-  return absl::StrJoin(messages, "; ");
-}
-
 struct Figures {
   int group_ended_ms = 0;       // part 1
   int failure_ms = 0;           // part 2: when the TaskGroupError came out
@@ -109,7 +96,8 @@ coro::Task<void> OneFails(Duration unit, Figures* f) {
   } catch (const coro::TaskGroupError& group) {
     f->failure_ms = Ms();
     lesson::Print("  caught at %d ms: a TaskGroupError holding %d exception(s): %s",
-                  f->failure_ms, static_cast<int>(group.exceptions().size()), Messages(group));
+                  f->failure_ms, static_cast<int>(group.exceptions().size()),
+                  absl::StrJoin(group.messages(), "; "));
   }
 }
 
@@ -123,7 +111,7 @@ coro::Task<void> TwoFail(Duration unit, Figures* f) {
   } catch (const coro::TaskGroupError& group) {
     f->reported_together = static_cast<int>(group.exceptions().size());
     lesson::Print("  caught at %d ms: a TaskGroupError holding %d exception(s): %s", Ms(),
-                  f->reported_together, Messages(group));
+                  f->reported_together, absl::StrJoin(group.messages(), "; "));
   }
 }
 
