@@ -33,7 +33,6 @@
 // lesson; the --benchmark_* ones go to Google Benchmark, which has its own conventions
 // (--benchmark_min_time is a number of seconds in this version, not an absl::Duration).
 #include <fcntl.h>
-#include <sched.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +68,7 @@
 #include "coroutine/coro/generator.h"
 #include "coroutine/coro/task.h"
 #include "efficiency/costs_conclusions.h"
+#include "efficiency/one_cpu.h"
 #include "efficiency/run_budget.h"
 #include "efficiency/thread_errors.h"
 #include "nlohmann/json.hpp"
@@ -107,31 +107,9 @@ std::string SystemCallError(const char* call, int error) {
   return absl::StrFormat("%s: %s", call, std::strerror(error));
 }
 
-// Runs the calling thread (and threads it starts, which inherit it) on one CPU for a
-// scope. On a virtual machine, waking an idle virtual CPU costs far more than the switch
-// itself: the *OneCore variants measure the switch without that wake-up.
-class OnOneCpu {
- public:
-  OnOneCpu() {
-    CPU_ZERO(&saved_);
-    sched_getaffinity(0, sizeof saved_, &saved_);
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-      if (CPU_ISSET(cpu, &saved_)) {
-        CPU_SET(cpu, &one);
-        break;
-      }
-    }
-    sched_setaffinity(0, sizeof one, &one);
-  }
-  ~OnOneCpu() { sched_setaffinity(0, sizeof saved_, &saved_); }
-  OnOneCpu(const OnOneCpu&) = delete;
-  OnOneCpu& operator=(const OnOneCpu&) = delete;
-
- private:
-  cpu_set_t saved_;
-};
+// The *OneCore variants run on one CPU (one_cpu.h): on a virtual machine, waking an idle
+// virtual CPU costs far more than the switch itself.
+using efficiency::OnOneCpu;
 
 // ----- Creating ------------------------------------------------------------------------
 

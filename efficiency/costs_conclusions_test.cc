@@ -2,17 +2,12 @@
 #include "efficiency/costs_conclusions.h"
 
 #include "efficiency/conclusions_testing.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace efficiency {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using namespace efficiency::testing;
+using namespace efficiency::testing;  // QuietTwoCores, Conclude, ExpectSaid, matchers
 
 // The README's quiet run (ns per iteration).
 CostTable Measured() {
@@ -30,46 +25,45 @@ TEST(CostsSummaryTest, GivesTheRatios) {
 }
 
 TEST(CostsConclusionsTest, QuietTwoCores) {
-  lesson::RunConditions conditions(QuietTwoCores());
-  const Conclusion c = CostsConclusions(Measured(), conditions);
-  EXPECT_THAT(Codes(conditions), IsEmpty());
-  EXPECT_THAT(Text(c), HasSubstr("a coroutine switch is 124x cheaper"));
-  EXPECT_THAT(Text(c), HasSubstr("1.13x the threads': on Linux both are tasks"));
-  EXPECT_THAT(Text(c), HasSubstr("A process costs 10x a thread"));
-  EXPECT_THAT(Text(c), HasSubstr("waking an idle core costs more than the switch itself"));
+  ExpectSaid(Conclude(QuietTwoCores(), CostsConclusions, Measured()),
+             {.codes = IsEmpty(),
+              .says = {"a coroutine switch is 124x cheaper",
+                       "1.13x the threads': on Linux both are tasks",
+                       "A process costs 10x a thread",
+                       "waking an idle core costs more than the switch itself"},
+              .never_says = {}});
 }
 
 // One core: the cross-core rows ran on one core; the rest still holds.
 TEST(CostsConclusionsTest, OneCore) {
-  lesson::RunConditions conditions(OneCore());
-  const Conclusion c = CostsConclusions(Measured(), conditions);
-  EXPECT_THAT(Codes(conditions), ElementsAre("fewer_cores"));
-  EXPECT_THAT(Text(c), HasSubstr("This run cannot show what a hand-over between two cores costs"));
-  EXPECT_THAT(Text(c), HasSubstr("a coroutine switch is 124x cheaper"));
+  ExpectSaid(Conclude(OneCore(), CostsConclusions, Measured()),
+             {.codes = ElementsAre("fewer_cores"),
+              .says = {"This run cannot show what a hand-over between two cores costs",
+                       "a coroutine switch is 124x cheaper"},
+              .never_says = {}});
 }
 
 TEST(CostsConclusionsTest, BusyMachine) {
-  lesson::RunConditions conditions(Busy());
-  const Conclusion c = CostsConclusions(Measured(), conditions);
-  EXPECT_THAT(Codes(conditions), ElementsAre("busy_machine"));
-  EXPECT_THAT(Text(c), Not(HasSubstr("waking an idle core")));
+  ExpectSaid(Conclude(Busy(), CostsConclusions, Measured()),
+             {.codes = ElementsAre("busy_machine"),
+              .says = {},
+              .never_says = {"waking an idle core"}});
 }
 
 TEST(CostsConclusionsTest, UnoptimisedBuild) {
-  lesson::RunConditions conditions(Unoptimised());
-  const Conclusion c = CostsConclusions(Measured(), conditions);
-  EXPECT_THAT(Text(c), HasSubstr("the build is unoptimised"));
-  EXPECT_THAT(Text(c), Not(HasSubstr("cheaper")));
+  ExpectSaid(Conclude(Unoptimised(), CostsConclusions, Measured()),
+             {.codes = _,
+              .says = {"the build is unoptimised"},
+              .never_says = {"cheaper"}});
 }
 
 // A benchmark that did not run (filtered out) leaves its sentence out.
 TEST(CostsConclusionsTest, MissingFiguresAreLeftOut) {
-  lesson::RunConditions conditions(QuietTwoCores());
-  const Conclusion c = CostsConclusions({{"BM_StdMutexLockUnlock", 5.5},
-                                         {"BM_AbslMutexLockUnlock", 22}},
-                                        conditions);
-  EXPECT_THAT(Text(c), HasSubstr("std::mutex lock + unlock took 5.5 ns"));
-  EXPECT_THAT(Text(c), Not(HasSubstr("Switching")));
+  const CostTable mutexes_only = {{"BM_StdMutexLockUnlock", 5.5}, {"BM_AbslMutexLockUnlock", 22}};
+  ExpectSaid(Conclude(QuietTwoCores(), CostsConclusions, mutexes_only),
+             {.codes = _,
+              .says = {"std::mutex lock + unlock took 5.5 ns"},
+              .never_says = {"Switching"}});
 }
 
 }  // namespace

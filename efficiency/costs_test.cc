@@ -1,14 +1,13 @@
 #include <set>
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "efficiency/experiment_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace efficiency_test {
 namespace {
-
-using testing::HasSubstr;
 
 constexpr char kBinary[] = "efficiency/costs";
 
@@ -17,8 +16,7 @@ constexpr char kBinary[] = "efficiency/costs";
 TEST(CostsTest, JsonHasEveryBenchmark) {
   lesson::ProgramResult r =
       RunExperiment(kBinary, {"--benchmark_format=json", "--benchmark_min_time=0.001"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  ASSERT_THAT(r, RanCleanly());
   const Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(json.is_object()) << r.stdout_text;
   ASSERT_TRUE(json.contains("warnings") && json.at("warnings").is_array());
@@ -41,14 +39,14 @@ TEST(CostsTest, JsonHasEveryBenchmark) {
   }
   EXPECT_THAT(r.stderr_text, HasSubstr("Summary: thread switch / coroutine switch = "));
   EXPECT_THAT(r.stderr_text, HasSubstr("process create / thread create = "));
-  EXPECT_THAT(r.stderr_text, testing::Not(HasSubstr("n/a")));
+  EXPECT_THAT(r.stderr_text, Not(HasSubstr("n/a")));
 }
 
 // --json is the same JSON, with "warnings".
 TEST(CostsTest, JsonFlagGivesTheSameJson) {
   lesson::ProgramResult r =
       RunExperiment(kBinary, {"--json", "--benchmark_filter=Mutex", "--benchmark_min_time=0.001"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  ASSERT_THAT(r, RanCleanly());
   const Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(json.is_object()) << r.stdout_text;
   EXPECT_EQ(json.at("benchmarks").size(), 2u);
@@ -57,9 +55,9 @@ TEST(CostsTest, JsonFlagGivesTheSameJson) {
 
 // The console format ends with the summary and what to notice on stdout.
 TEST(CostsTest, ConsoleEndsWithSummaryAndNotice) {
-  lesson::ProgramResult r = RunExperiment(kBinary, {"--benchmark_filter=Mutex|PingPong",
-                                          "--benchmark_min_time=0.001"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r =
+      RunExperiment(kBinary, {"--benchmark_filter=Mutex|PingPong", "--benchmark_min_time=0.001"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("BM_StdMutexLockUnlock"));
   EXPECT_THAT(r.stdout_text, HasSubstr("Summary: thread switch / coroutine switch = "));
   EXPECT_THAT(r.stdout_text, HasSubstr("What to notice"));
@@ -67,15 +65,14 @@ TEST(CostsTest, ConsoleEndsWithSummaryAndNotice) {
 
 // A bad flag is one line and exit 2, like every other program here.
 TEST(CostsTest, RejectsBadFlags) {
-  ExpectRejected(kBinary, {"--benchmark_nonsense=1"}, "--benchmark_nonsense");
-  ExpectRejected(kBinary, {"--benchmark_min_time=abc"}, "--benchmark_min_time");
-  ExpectRejected(kBinary, {"--benchmark_format=xml"}, "--benchmark_format");
-  ExpectRejected(kBinary, {"--jsn"}, "--jsn");  // with "did you mean --json?"
-  ExpectRejected(kBinary, {"--lang=fr"}, "--lang");
-  // Google Benchmark itself aborts on a negative repetition count.
-  ExpectRejected(kBinary, {"--benchmark_repetitions=-1"}, "--benchmark_repetitions");
-  ExpectRejected(kBinary, {"--benchmark_min_time=0"}, "--benchmark_min_time");
-  ExpectRejected(kBinary, {"--benchmark_min_time=1e9"}, "--benchmark_min_time");
+  // "--jsn" gets "did you mean --json?"; Google Benchmark itself aborts on a negative
+  // repetition count.
+  for (const char* flag :
+       {"--benchmark_nonsense=1", "--benchmark_min_time=abc", "--benchmark_format=xml", "--jsn",
+        "--lang=fr", "--benchmark_repetitions=-1", "--benchmark_min_time=0",
+        "--benchmark_min_time=1e9"}) {
+    ExpectRejected(kBinary, flag);
+  }
 }
 
 // Each flag in its range, but together more than a minute: refused, naming them.

@@ -62,9 +62,7 @@ int main(int argc, char** argv) {
   process::InterruptGuard guard;
 
   // The tutorial's run1 and run2: job j spins `iterations` times from its own seed.
-  const efficiency::Job job = [iterations](int j) {
-    return efficiency::Spin(iterations, efficiency::JobSeed(j));
-  };
+  const efficiency::Job job = efficiency::SpinJob(iterations);
   // Every mode must return this sum of the jobs' final states (computed without looping).
   const uint64_t expected = efficiency::ExpectedTotal(jobs, iterations);
   const std::vector<efficiency::Mode> modes = {

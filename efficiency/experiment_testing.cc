@@ -8,31 +8,35 @@
 #include "gtest/gtest.h"
 
 namespace efficiency_test {
-namespace {
 
-lesson::RunOptions Options() {
+lesson::RunOptions ExperimentOptions() {
   lesson::RunOptions options;
   options.timeout = absl::Seconds(240);  // sanitizer builds are slow; nothing should hang
   return options;
 }
 
-}  // namespace
-
 lesson::ProgramResult RunExperiment(const std::string& binary, std::vector<std::string> flags) {
-  return lesson::testing::RunLesson(binary, flags, Options());
+  return lesson::testing::RunLesson(binary, flags, ExperimentOptions());
 }
 
 Json RunJson(const std::string& binary, std::vector<std::string> flags) {
   flags.push_back("--json");
   lesson::ProgramResult r = RunExperiment(binary, flags);
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.leftover_processes, 0);
+  EXPECT_THAT(r, RanCleanly());
   // Strict: the whole of stdout is one JSON value (parse() refuses anything after it).
   Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(json.is_discarded()) << "stdout is not one JSON object:\n" << r.stdout_text;
   EXPECT_TRUE(json.is_object()) << r.stdout_text;
   return json.is_object() ? json : Json::object();
+}
+
+trace_reading::Trace RunTraced(const std::string& binary, std::vector<std::string> flags) {
+  // TempDir() ends with a '/'; "efficiency/gil" writes gil_trace.json.
+  const std::string path =
+      ::testing::TempDir() + binary.substr(binary.find_last_of('/') + 1) + "_trace.json";
+  flags.push_back("--trace=" + path);
+  EXPECT_THAT(RunExperiment(binary, flags), RanCleanly());
+  return trace_reading::Read(path);
 }
 
 Json RowOf(const Json& json, const std::string& mode) {
@@ -93,11 +97,6 @@ void ExpectContract(const Json& json, const std::string& experiment,
     EXPECT_NEAR(row["speedup"].get<double>(), base / seconds, 1e-6 * base / seconds) << mode;
   }
   EXPECT_EQ(seen, modes);
-}
-
-void ExpectRejected(const std::string& binary, std::vector<std::string> flags,
-                    const std::string& flag_name) {
-  lesson::testing::ExpectRejected(binary, flags, flag_name, Options());
 }
 
 }  // namespace efficiency_test

@@ -216,9 +216,7 @@ int main(int argc, char** argv) {
        expected},
       {"threads_without_gil", workers,
        [&]() {
-         return efficiency::RunOnThreads(jobs, workers, [iterations](int j) {
-           return efficiency::Spin(iterations, efficiency::JobSeed(j));
-         });
+         return efficiency::RunOnThreads(jobs, workers, efficiency::SpinJob(iterations));
        },
        expected},
       {"io_single", 1,

@@ -1,20 +1,17 @@
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/lesson_testing.h"
+#include "common/trace_reading.h"
 #include "efficiency/experiment_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace efficiency_test {
 namespace {
-
-using testing::HasSubstr;
 
 constexpr char kBinary[] = "efficiency/gil";
 
@@ -54,7 +51,7 @@ TEST(GilTest, JsonFollowsTheContract) {
 // The readable run shows the race, the table and what to notice.
 TEST(GilTest, PrintsRaceAndNotice) {
   lesson::ProgramResult r = RunExperiment(kBinary, kQuick);
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("num += i; num -= i"));
   EXPECT_THAT(r.stdout_text, HasSubstr("at most 1 thread held the GIL"));
   EXPECT_THAT(r.stdout_text, HasSubstr("io_threads_gil"));
@@ -66,49 +63,37 @@ TEST(GilTest, PrintsRaceAndNotice) {
 // in the main process (one lock at a time) no two turns overlap, and at least two threads
 // held it, taking turns.
 TEST(GilTest, TraceShowsTheThreadsTakingTurns) {
-  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/gil_trace.json";
-  std::vector<std::string> flags = kQuick;
-  flags.push_back("--trace=" + path);
-  lesson::ProgramResult r = RunExperiment(kBinary, flags);
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::ifstream file(path);
-  ASSERT_TRUE(file.good()) << path;
-  const Json trace = Json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.is_object() && trace.contains("traceEvents"));
+  const trace_reading::Trace trace = RunTraced(kBinary, kQuick);
+  ASSERT_EQ(trace.error, "");
 
-  struct Turn {
-    double start, end;
-    int tid;
-  };
-  std::map<int, std::vector<Turn>> turns;  // by pid
-  int waits = 0;
-  for (const Json& e : trace.at("traceEvents")) {
-    if (e.value("ph", "") != "X") continue;
-    const std::string name = e.value("name", "");
-    if (e.value("cat", "") == "gil") {
-      EXPECT_THAT(name, HasSubstr("GIL"));
-      const double ts = e.at("ts"), dur = e.at("dur");
-      turns[e.at("pid").get<int>()].push_back({ts, ts + dur, e.at("tid").get<int>()});
-    }
-    if (e.value("cat", "") == "lock_wait" && name.find("GIL") != std::string::npos) ++waits;
+  std::map<long, std::vector<trace_reading::Span>> turns;  // by pid
+  for (const trace_reading::Span& turn : trace.InState("gil")) {
+    EXPECT_THAT(turn.name, HasSubstr("GIL"));
+    turns[turn.pid].push_back(turn);
   }
+  const std::vector<trace_reading::Span> waits = trace.InState("lock_wait");
   ASSERT_FALSE(turns.empty()) << "no span holds the GIL";
-  EXPECT_GT(waits, 0) << "no thread waited for the GIL";
+  EXPECT_TRUE(std::any_of(waits.begin(), waits.end(),
+                          [](const trace_reading::Span& w) {
+                            return w.name.find("GIL") != std::string::npos;
+                          }))
+      << "no thread waited for the GIL";
   // The main process is the one with the most turns (the forked children hold their own
   // copy of the lock, once each).
   auto main = std::max_element(turns.begin(), turns.end(), [](const auto& a, const auto& b) {
     return a.second.size() < b.second.size();
   });
-  std::vector<Turn> held = main->second;
-  std::sort(held.begin(), held.end(), [](const Turn& a, const Turn& b) { return a.start < b.start; });
-  std::set<int> holders;
+  std::vector<trace_reading::Span> held = main->second;
+  std::sort(held.begin(), held.end(),
+            [](const auto& a, const auto& b) { return a.begin < b.begin; });
+  std::set<long> holders;
   int hand_overs = 0;
   for (size_t i = 0; i < held.size(); ++i) {
     holders.insert(held[i].tid);
     if (i == 0) continue;
-    EXPECT_GE(held[i].start, held[i - 1].end - 0.001)
+    EXPECT_GE(held[i].begin, held[i - 1].end - 0.001)
         << "two threads held the GIL at once: tid " << held[i - 1].tid << " until "
-        << held[i - 1].end << ", tid " << held[i].tid << " from " << held[i].start;
+        << held[i - 1].end << ", tid " << held[i].tid << " from " << held[i].begin;
     if (held[i].tid != held[i - 1].tid) ++hand_overs;
   }
   EXPECT_GE(holders.size(), 2u) << "only one thread ever held the GIL";
@@ -116,19 +101,15 @@ TEST(GilTest, TraceShowsTheThreadsTakingTurns) {
 }
 
 TEST(GilTest, RejectsBadFlags) {
-  ExpectRejected(kBinary, {"--switch_interval=2s"}, "--switch_interval");
-  ExpectRejected(kBinary, {"--switch_interval=-1ms"}, "--switch_interval");
-  // CPython refuses a zero interval too; here it would hand over at every checkpoint.
-  ExpectRejected(kBinary, {"--switch_interval=0s"}, "--switch_interval");
-  ExpectRejected(kBinary, {"--race_switch_interval=0s"}, "--race_switch_interval");
-  ExpectRejected(kBinary, {"--switch_interval=soon"}, "--switch_interval");
-  ExpectRejected(kBinary, {"--switch_interval=5"}, "--switch_interval");  // no unit
-  ExpectRejected(kBinary, {"--io_block=0s"}, "--io_block");
-  ExpectRejected(kBinary, {"--io_threads=0"}, "--io_threads");
-  ExpectRejected(kBinary, {"--race_iterations=0"}, "--race_iterations");
-  ExpectRejected(kBinary, {"--race_runs=0"}, "--race_runs");
-  ExpectRejected(kBinary, {"--race_switch_interval=5s"}, "--race_switch_interval");
-  ExpectRejected(kBinary, {"--workers=100"}, "--workers");
+  // A zero interval: CPython refuses it too; here it would hand over at every checkpoint.
+  // "--switch_interval=5" has no unit.
+  for (const char* flag :
+       {"--switch_interval=2s", "--switch_interval=-1ms", "--switch_interval=0s",
+        "--race_switch_interval=0s", "--switch_interval=soon", "--switch_interval=5",
+        "--io_block=0s", "--io_threads=0", "--race_iterations=0", "--race_runs=0",
+        "--race_switch_interval=5s", "--workers=100"}) {
+    ExpectRejected(kBinary, flag);
+  }
 }
 
 // Each flag in its range, but together more than a minute of work: refused, naming them.

@@ -1,10 +1,10 @@
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/lesson_testing.h"
+#include "common/trace_reading.h"
 #include "efficiency/experiment_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,7 +30,7 @@ TEST(IoBoundTest, JsonFollowsTheContract) {
 // machine; the test asks for 2x, and memory does not depend on the machine's load).
 TEST(IoBoundTest, MemoryPerWorkerWithManyWorkers) {
   Json json = RunJson(kBinary, {"--sleep=1ms", "--sleeps_per_job=1", "--workers=200",
-                                     "--single_max_jobs=2", "--repeats=1"});
+                                "--single_max_jobs=2", "--repeats=1"});
   ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
   const double thread = RowOf(json, "threads")["bytes_per_worker"].get<double>();
   const double coroutine = RowOf(json, "coroutines")["bytes_per_worker"].get<double>();
@@ -42,42 +42,35 @@ TEST(IoBoundTest, MemoryPerWorkerWithManyWorkers) {
 // says so.
 TEST(IoBoundTest, SampledSingleSaysSo) {
   Json json = RunJson(kBinary, {"--sleep=1ms", "--workers=40", "--single_max_jobs=4",
-                                     "--repeats=1"});
+                                "--repeats=1"});
   ExpectContract(json, "io_bound", {"single", "threads", "processes", "coroutines"});
   EXPECT_EQ(json["details"]["single_measured_jobs"].get<double>(), 4);
-  EXPECT_THAT(RowOf(json, "single")["note"].get<std::string>(), testing::HasSubstr("4 of the 40"));
+  EXPECT_THAT(RowOf(json, "single")["note"].get<std::string>(), HasSubstr("4 of the 40"));
 }
 
 TEST(IoBoundTest, PrintsTableAndNotice) {
   lesson::ProgramResult r = RunExperiment(kBinary, {"--sleep=1ms", "--repeats=1"});
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_THAT(r.stdout_text, testing::HasSubstr("per worker"));
-  EXPECT_THAT(r.stdout_text, testing::HasSubstr("18.0 s"));
-  EXPECT_EQ(r.leftover_processes, 0);
+  ASSERT_THAT(r, RanCleanly());
+  EXPECT_THAT(r.stdout_text, HasSubstr("per worker"));
+  EXPECT_THAT(r.stdout_text, HasSubstr("18.0 s"));
 }
 
 // The trace shows the waits overlapping: the coroutines' sleeps, each on its own async
 // track, overlap in time on one thread; the threads' sleeps overlap on two threads.
 TEST(IoBoundTest, TraceShowsTheWaitsOverlapping) {
-  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/io_trace.json";
-  lesson::ProgramResult r =
-      RunExperiment(kBinary, {"--sleep=5ms", "--repeats=1", "--trace=" + path});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::ifstream file(path);
-  const Json trace = Json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.is_object() && trace.contains("traceEvents")) << path;
-  // Async sleeps: begin/end per (pid, id); thread sleeps: B/E spans named time.sleep.
-  std::map<std::pair<int, std::string>, double> begun;
-  std::map<int, std::vector<std::pair<double, double>>> async_sleeps;  // by (pid) on one tid
+  const trace_reading::Trace trace = RunTraced(kBinary, {"--sleep=5ms", "--repeats=1"});
+  ASSERT_EQ(trace.error, "");
+  // Thread sleeps: spans named time.sleep; async sleeps: begin/end events per (pid, id).
   int thread_sleeps = 0;
-  for (const Json& e : trace.at("traceEvents")) {
-    const std::string ph = e.value("ph", "");
-    if (e.value("name", "") == "time.sleep" && ph == "B") ++thread_sleeps;
-    if (e.value("name", "") != "asyncio.sleep") continue;
-    const std::pair<int, std::string> key{e.at("pid").get<int>(), e.value("id", "")};
-    if (ph == "b") begun[key] = e.at("ts").get<double>();
-    if (ph == "e" && begun.count(key)) {
-      async_sleeps[key.first].push_back({begun[key], e.at("ts").get<double>()});
+  for (const trace_reading::Span& s : trace.spans) thread_sleeps += s.name == "time.sleep";
+  std::map<std::pair<long, std::string>, double> begun;
+  std::map<long, std::vector<std::pair<double, double>>> async_sleeps;  // by pid, on one tid
+  for (const trace_reading::Event& e : trace.events) {
+    if (e.name != "asyncio.sleep") continue;
+    const std::pair<long, std::string> key{e.pid, e.id};
+    if (e.phase == "b") begun[key] = e.ts;
+    if (e.phase == "e" && begun.count(key)) {
+      async_sleeps[e.pid].push_back({begun[key], e.ts});
     }
   }
   EXPECT_GT(thread_sleeps, 0);
@@ -93,11 +86,10 @@ TEST(IoBoundTest, TraceShowsTheWaitsOverlapping) {
 }
 
 TEST(IoBoundTest, RejectsBadFlags) {
-  ExpectRejected(kBinary, {"--workers=0"}, "--workers");
-  ExpectRejected(kBinary, {"--workers=1000000"}, "--workers");
-  ExpectRejected(kBinary, {"--sleep=0s"}, "--sleep");
-  ExpectRejected(kBinary, {"--sleeps_per_job=0"}, "--sleeps_per_job");
-  ExpectRejected(kBinary, {"--single_max_jobs=0"}, "--single_max_jobs");
+  for (const char* flag : {"--workers=0", "--workers=1000000", "--sleep=0s",
+                           "--sleeps_per_job=0", "--single_max_jobs=0"}) {
+    ExpectRejected(kBinary, flag);
+  }
 }
 
 // Each flag in its range, but together more than a minute of sleeping: refused.

@@ -67,6 +67,15 @@ Figures Measured(double many, std::vector<std::string> hosts = {"vm", "vm"}, int
   return f;
 }
 
+// `f` with the 8-byte ping-pong of `method` ("mpi", "pipe", "threads") taking `one_way`
+// seconds each way.
+Figures WithOneWay(Figures f, const std::string& method, double one_way) {
+  for (PingPong& p : f.pingpongs) {
+    if (p.method == method && p.bytes == 8) p.seconds = one_way * 2 * p.rounds;
+  }
+  return f;
+}
+
 struct Outcome {
   std::string notice;  // all points, joined
   std::vector<std::string> codes;
@@ -192,21 +201,13 @@ TEST(MpiConclusionsTest, OneRankHasNoSpeedup) {
 
 // MPI's shared memory as fast as the threads: said, with why.
 TEST(MpiConclusionsTest, MpiAsFastAsThreadsIsExplained) {
-  Figures f = Measured(0.1725);
-  for (PingPong& p : f.pingpongs) {
-    if (p.method == "mpi" && p.bytes == 8) p.seconds = 0.31e-6 * 2 * p.rounds;
-  }
-  const Outcome o = Conclude(f, Quiet(2));
+  const Outcome o = Conclude(WithOneWay(Measured(0.1725), "mpi", 0.31e-6), Quiet(2));
   EXPECT_THAT(o.notice, HasSubstr("as fast as the threads or faster (0.31 µs against 0.30 µs)"));
 }
 
 // Threads no faster than the pipe: no claim that threads talk more cheaply.
 TEST(MpiConclusionsTest, NoThreadAdvantageIsNotClaimed) {
-  Figures f = Measured(0.1725);
-  for (PingPong& p : f.pingpongs) {
-    if (p.method == "threads" && p.bytes == 8) p.seconds = 9e-6 * 2 * p.rounds;
-  }
-  const Outcome o = Conclude(f, Quiet(2));
+  const Outcome o = Conclude(WithOneWay(Measured(0.1725), "threads", 9e-6), Quiet(2));
   EXPECT_THAT(o.notice, HasSubstr("did not show threads talking more cheaply"));
 }
 

@@ -19,10 +19,12 @@
 namespace efficiency::mpi {
 namespace {
 
-// write(2) until all of it is written; false on an error.
-bool WriteFully(int fd, const char* data, size_t size) {
+// Calls `io` (read(2) or write(2)) until `size` bytes have passed; false at end of file or
+// on an error. A large message passes in pieces of at most the pipe's capacity (64 KiB).
+template <typename Io, typename Byte>
+bool Fully(Io io, int fd, Byte* data, size_t size) {
   while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
+    const ssize_t n = io(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data += n;
@@ -31,18 +33,8 @@ bool WriteFully(int fd, const char* data, size_t size) {
   return true;
 }
 
-// read(2) until `size` bytes have arrived; false at end of file or on an error. A large
-// message arrives in pieces of at most the pipe's capacity (64 KiB).
-bool ReadFully(int fd, char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
+bool WriteFully(int fd, const char* data, size_t size) { return Fully(::write, fd, data, size); }
+bool ReadFully(int fd, char* data, size_t size) { return Fully(::read, fd, data, size); }
 
 // Tells the CPU that this is a spin-wait (x86's `pause`): the loop then takes less from a
 // hyper-thread sibling and leaves it sooner when the value arrives.

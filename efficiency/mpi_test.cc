@@ -16,7 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/lesson_testing.h"
+#include "common/machine.h"
 #include "common/run_program.h"
+#include "common/trace_reading.h"
 #include "efficiency/experiment_testing.h"
 #include "efficiency/mpi_protocol.h"
 #include "gmock/gmock.h"
@@ -24,10 +26,6 @@
 
 namespace efficiency_test {
 namespace {
-
-using ::testing::Contains;
-using ::testing::HasSubstr;
-using ::testing::Not;
 
 constexpr char kBinary[] = "efficiency/mpi";
 // Short runs: the tests check behaviour, not speed.
@@ -38,6 +36,12 @@ std::vector<std::string> With(std::vector<std::string> flags) {
   return flags;
 }
 
+// /proc/<pid>/<name> (environ, cmdline): NUL-separated strings.
+std::string ProcFile(pid_t pid, const char* name) {
+  std::ifstream file(absl::StrCat("/proc/", pid, "/", name));
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
 // Processes (other than this test) whose environment carries `mark`.
 std::vector<pid_t> Marked(const std::string& mark) {
   std::vector<pid_t> found;
@@ -46,9 +50,7 @@ std::vector<pid_t> Marked(const std::string& mark) {
   while (dirent* entry = ::readdir(proc)) {
     const pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
     if (pid <= 0 || pid == ::getpid()) continue;
-    std::ifstream environ(absl::StrCat("/proc/", pid, "/environ"));
-    const std::string text((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
-    if (text.find(mark) != std::string::npos) found.push_back(pid);
+    if (ProcFile(pid, "environ").find(mark) != std::string::npos) found.push_back(pid);
   }
   ::closedir(proc);
   return found;
@@ -71,26 +73,24 @@ auto RunMarked(Run run) {
     left = Marked(mark);
   }
   for (pid_t pid : left) {
-    std::ifstream cmdline(absl::StrCat("/proc/", pid, "/cmdline"));
-    std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    ADD_FAILURE() << "left running: pid " << pid << ": " << command;
+    ADD_FAILURE() << "left running: pid " << pid << ": " << ProcFile(pid, "cmdline");
     ::kill(pid, SIGKILL);
   }
   return result;
 }
 
-Json JsonRun(const std::vector<std::string>& flags) {
+Json RunMpiJson(const std::vector<std::string>& flags) {
   return RunMarked([&] { return RunJson(kBinary, flags); });
 }
 
-lesson::ProgramResult RunLesson(const std::vector<std::string>& flags) {
+lesson::ProgramResult RunMpi(const std::vector<std::string>& flags) {
   return RunMarked([&] { return RunExperiment(kBinary, flags); });
 }
 
 // Two ranks return the same sum as one (and as work.h's closed form); both modes follow
 // the experiments' JSON contract; the ranks are separate processes, children of mpirun.
 TEST(MpiTest, TwoRanksGiveTheSameSumAsOne) {
-  Json json = JsonRun(With({"--ranks=2"}));
+  Json json = RunMpiJson(With({"--ranks=2"}));
   ExpectContract(json, "mpi", {"single", "ranks"});
   EXPECT_EQ(RowOf(json, "ranks")["workers"], 2);
   const Json& d = json["details"];
@@ -114,7 +114,7 @@ TEST(MpiTest, TwoRanksGiveTheSameSumAsOne) {
 
 // The ping-pong returns every byte, for each size and each way (MPI, pipe, threads).
 TEST(MpiTest, PingPongReturnsEveryByte) {
-  Json json = JsonRun(With({"--ranks=2", "--sizes=1,65537,1M"}));
+  Json json = RunMpiJson(With({"--ranks=2", "--sizes=1,65537,1M"}));
   const Json& rows = json["details"]["communication"];
   ASSERT_EQ(rows.size(), 9u) << rows;
   for (const Json& row : rows) {
@@ -132,20 +132,17 @@ TEST(MpiTest, PingPongReturnsEveryByte) {
 // More ranks than usable cores: they run (--oversubscribe), and the run says the speedup
 // cannot show.
 TEST(MpiTest, MoreRanksThanCoresIsSaid) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof set, &set);
-  const int ranks = CPU_COUNT(&set) + 1;
-  Json json = JsonRun(With({"--ranks=" + std::to_string(ranks)}));
+  const int ranks = lesson::AffinityCores() + 1;
+  Json json = RunMpiJson(With({"--ranks=" + std::to_string(ranks)}));
   EXPECT_EQ(RowOf(json, "ranks")["workers"], ranks);
   EXPECT_THAT(WarningCodes(json), Contains("fewer_cores"));
 }
 
 // A rank that crashes: one line naming the rank and how it died, exit 1.
 TEST(MpiTest, CrashedRankIsNamed) {
-  lesson::ProgramResult r = RunLesson(With({"--ranks=2", "--fail_rank=1"}));
+  lesson::ProgramResult r = RunMpi(With({"--ranks=2", "--fail_rank=1"}));
   EXPECT_EQ(r.exit_code, 1) << r.stderr_text;
-  EXPECT_EQ(lesson::testing::Lines(r.stderr_text).size(), 1u) << r.stderr_text;
+  EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
   EXPECT_THAT(r.stderr_text, HasSubstr("rank 1"));
   EXPECT_THAT(r.stderr_text, HasSubstr("killed by signal 9"));
   EXPECT_FALSE(r.timed_out);
@@ -153,13 +150,13 @@ TEST(MpiTest, CrashedRankIsNamed) {
 
 // A rank that fails in its own words: they reach the learner, in the learner's language.
 TEST(MpiTest, FailedRankSaysWhyInTheReadersLanguage) {
-  lesson::ProgramResult r = RunLesson(With({"--ranks=2", "--fail_rank=1", "--fail_how=error"}));
+  lesson::ProgramResult r = RunMpi(With({"--ranks=2", "--fail_rank=1", "--fail_how=error"}));
   EXPECT_EQ(r.exit_code, 1) << r.stderr_text;
-  EXPECT_EQ(lesson::testing::Lines(r.stderr_text).size(), 1u) << r.stderr_text;
+  EXPECT_EQ(Lines(r.stderr_text).size(), 1u) << r.stderr_text;
   EXPECT_THAT(r.stderr_text, HasSubstr("rank 1 failed: it was told to fail"));
 
   lesson::ProgramResult zh =
-      RunLesson(With({"--ranks=2", "--fail_rank=1", "--fail_how=error", "--lang=zh"}));
+      RunMpi(With({"--ranks=2", "--fail_rank=1", "--fail_how=error", "--lang=zh"}));
   EXPECT_EQ(zh.exit_code, 1) << zh.stderr_text;
   EXPECT_THAT(zh.stderr_text, HasSubstr("--fail_rank=1"));
   EXPECT_THAT(zh.stderr_text, Not(HasSubstr("it was told to fail")));
@@ -168,8 +165,8 @@ TEST(MpiTest, FailedRankSaysWhyInTheReadersLanguage) {
 
 // The readable run: both modes, the ranks' table, the ping-pong tables, what to notice.
 TEST(MpiTest, PrintsTheLesson) {
-  lesson::ProgramResult r = RunLesson(With({"--ranks=2"}));
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r = RunMpi(With({"--ranks=2"}));
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, HasSubstr("--- 1 rank"));
   EXPECT_THAT(out, HasSubstr("--- 2 ranks"));
@@ -196,10 +193,9 @@ TEST(MpiTest, RunsUnderYourOwnMpirunInYourLanguage) {
   }
   argv.insert(argv.end(), {"mpirun", "--oversubscribe", "--bind-to", "none", "-np", "2", binary});
   argv.insert(argv.end(), kShort.begin(), kShort.end());
-  lesson::RunOptions options;
-  options.timeout = absl::Seconds(240);
-  lesson::ProgramResult r = RunMarked([&] { return lesson::RunProgram(argv, options); });
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r =
+      RunMarked([&] { return lesson::RunProgram(argv, ExperimentOptions()); });
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("mpirun"));
   EXPECT_THAT(r.stdout_text, HasSubstr("MPI_Reduce"));
   EXPECT_THAT(r.stdout_text, Not(HasSubstr("What to notice")));  // Chinese, not English
@@ -210,20 +206,16 @@ TEST(MpiTest, RunsUnderYourOwnMpirunInYourLanguage) {
 // lesson counts the cores the ranks had between them, not rank 0's one, and gives rank 0
 // the job's cores back for the pipe and the threads.
 TEST(MpiTest, YourOwnMpirunsBindingIsNotTakenForOneCore) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof set, &set);
-  if (CPU_COUNT(&set) < 2) GTEST_SKIP() << "one usable core: mpirun -np 2 would refuse";
+  if (lesson::AffinityCores() < 2) GTEST_SKIP() << "one usable core: mpirun -np 2 would refuse";
   std::vector<std::string> argv = {"/usr/bin/env"};
   if (::geteuid() == 0) {
     argv.insert(argv.end(), {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"});
   }
   argv.insert(argv.end(), {"mpirun", "-np", "2", lesson::RunfilePath(kBinary), "--json"});
   argv.insert(argv.end(), kShort.begin(), kShort.end());
-  lesson::RunOptions options;
-  options.timeout = absl::Seconds(240);
-  lesson::ProgramResult r = RunMarked([&] { return lesson::RunProgram(argv, options); });
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  lesson::ProgramResult r =
+      RunMarked([&] { return lesson::RunProgram(argv, ExperimentOptions()); });
+  ASSERT_THAT(r, RanCleanly());
   Json json = Json::parse(r.stdout_text, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(json.is_object()) << r.stdout_text;
   ExpectContract(json, "mpi", {"single", "ranks"});
@@ -237,26 +229,20 @@ TEST(MpiTest, YourOwnMpirunsBindingIsNotTakenForOneCore) {
 // --trace: every rank of every launch is a process of its own in the one merged file,
 // with its compute span.
 TEST(MpiTest, TraceShowsEveryRank) {
-  const std::string path = ::testing::TempDir() + "/mpi_trace.json";
-  lesson::ProgramResult r = RunLesson(With({"--ranks=2", "--trace=" + path}));
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  std::ifstream file(path);
-  Json trace = Json::parse(file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(trace.is_object() && trace.contains("traceEvents"));
-  std::set<int64_t> rank_pids, computing;
-  for (const Json& e : trace["traceEvents"]) {
-    if (e.value("ph", "") == "M" && e.value("name", "") == "process_name" &&
-        e["args"].value("name", "").starts_with("rank ")) {
-      rank_pids.insert(e["pid"].get<int64_t>());
-    }
-    if (e.value("ph", "") == "B" && e.value("name", "").starts_with("compute:")) {
-      computing.insert(e["pid"].get<int64_t>());
-    }
+  const trace_reading::Trace trace =
+      RunMarked([&] { return RunTraced(kBinary, With({"--ranks=2"})); });
+  ASSERT_EQ(trace.error, "");
+  std::set<long> rank_pids, computing;
+  for (const auto& [pid, name] : trace.process_names) {
+    if (name.starts_with("rank ")) rank_pids.insert(pid);
+  }
+  for (const trace_reading::Event& e : trace.OfPhase("B")) {
+    if (e.name.starts_with("compute:")) computing.insert(e.pid);
   }
   // 1 rank, then 2 ranks, then the ping-pong's 2: five processes, three of them computing.
   EXPECT_EQ(rank_pids.size(), 5u);
   EXPECT_EQ(computing.size(), 3u);
-  for (int64_t pid : computing) EXPECT_THAT(rank_pids, Contains(pid));
+  for (long pid : computing) EXPECT_THAT(rank_pids, Contains(pid));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "common/message.h"
 #include "common/trace.h"
 #include "efficiency/thread_errors.h"
+#include "efficiency/work.h"
 #include "oneapi/tbb/blocked_range.h"
 #include "oneapi/tbb/parallel_for.h"
 #include "oneapi/tbb/task_arena.h"
@@ -44,6 +45,10 @@ absl::Status CheckCounts(int jobs, int workers) {
 }
 
 }  // namespace
+
+Job SpinJob(uint64_t iterations) {
+  return [iterations](int j) { return Spin(iterations, JobSeed(j)); };
+}
 
 absl::StatusOr<uint64_t> RunSerially(int jobs, const Job& job) {
   if (absl::Status s = CheckCounts(jobs, 1); !s.ok()) return s;

@@ -6,7 +6,7 @@
 // Because each job's result depends on all of its work (see work.h), every mode must
 // return the same total, which is how the experiments and tests know nothing was skipped.
 //
-//   efficiency::Job job = [](int j) { return efficiency::Spin(1'000'000, JobSeed(j)); };
+//   efficiency::Job job = efficiency::SpinJob(1'000'000);
 //   absl::StatusOr<uint64_t> a = efficiency::RunSerially(2, job);
 //   absl::StatusOr<uint64_t> b = efficiency::RunOnThreads(2, /*workers=*/2, job);
 //   // *a == *b
@@ -34,6 +34,10 @@ namespace efficiency {
 // A unit of work: job number in, result out. Must be safe to call from several threads at
 // once (for different job numbers) and from a forked child.
 using Job = std::function<uint64_t(int job)>;
+
+// The tutorial's CPU-bound job (run1, run2): job j spins `iterations` times from its own
+// seed (work.h), so that the jobs' total has a closed form, ExpectedTotal(jobs, iterations).
+Job SpinJob(uint64_t iterations);
 
 // All jobs, one after the other, on the calling thread: the tutorial's "单线程/单进程".
 absl::StatusOr<uint64_t> RunSerially(int jobs, const Job& job);

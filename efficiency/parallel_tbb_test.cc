@@ -23,7 +23,7 @@ constexpr uint64_t kIterations = 20'000;
 
 // parallel_for and task_group run every job exactly once, at any concurrency.
 TEST(ParallelTbbTest, EveryModeComputesTheSameTotal) {
-  const Job job = [](int j) { return Spin(kIterations, JobSeed(j)); };
+  const Job job = SpinJob(kIterations);
   for (auto [jobs, workers] : std::vector<std::tuple<int, int>>{
            {1, 1}, {2, 2}, {7, 3}, {3, 8}, {100, 2}}) {
     const uint64_t expected = ExpectedTotal(jobs, kIterations);
@@ -39,7 +39,7 @@ using TbbMode = absl::StatusOr<uint64_t> (*)(int jobs, int workers, const Job& j
 // ResourceExhausted.
 [[noreturn]] void TbbUnderAZeroProcessLimit(TbbMode mode) {
   lesson::testing::ForbidNewTasks();
-  const Job job = [](int j) { return Spin(1000, JobSeed(j)); };
+  const Job job = SpinJob(1000);
   const absl::Status status = mode(100, 2, job).status();
   std::fprintf(stderr, "%s\n", status.ToString().c_str());
   _exit(absl::IsResourceExhausted(status) ? 0 : 1);

@@ -17,34 +17,31 @@ namespace efficiency {
 namespace {
 
 constexpr uint64_t kIterations = 20'000;
-
-Job SpinJob() {
-  return [](int j) { return Spin(kIterations, JobSeed(j)); };
-}
+const Job kSpin = SpinJob(kIterations);
 
 // Every hand-made mode does every job exactly once, whatever the split.
 TEST(ParallelTest, EveryModeComputesTheSameTotal) {
   for (auto [jobs, workers] : std::vector<std::tuple<int, int>>{
            {1, 1}, {2, 2}, {2, 1}, {7, 3}, {3, 8}, {16, 4}}) {
     const uint64_t expected = ExpectedTotal(jobs, kIterations);
-    EXPECT_EQ(RunSerially(jobs, SpinJob()).value(), expected) << jobs;
-    EXPECT_EQ(RunOnThreads(jobs, workers, SpinJob()).value(), expected) << jobs << "/" << workers;
-    EXPECT_EQ(RunOnProcesses(jobs, workers, SpinJob()).value(), expected)
+    EXPECT_EQ(RunSerially(jobs, kSpin).value(), expected) << jobs;
+    EXPECT_EQ(RunOnThreads(jobs, workers, kSpin).value(), expected) << jobs << "/" << workers;
+    EXPECT_EQ(RunOnProcesses(jobs, workers, kSpin).value(), expected)
         << jobs << "/" << workers;
   }
 }
 
 // Zero jobs is an empty sum in every mode.
 TEST(ParallelTest, NoJobs) {
-  EXPECT_EQ(RunSerially(0, SpinJob()).value(), 0u);
-  EXPECT_EQ(RunOnThreads(0, 2, SpinJob()).value(), 0u);
-  EXPECT_EQ(RunOnProcesses(0, 2, SpinJob()).value(), 0u);
+  EXPECT_EQ(RunSerially(0, kSpin).value(), 0u);
+  EXPECT_EQ(RunOnThreads(0, 2, kSpin).value(), 0u);
+  EXPECT_EQ(RunOnProcesses(0, 2, kSpin).value(), 0u);
 }
 
 // Nonsense counts are errors, not crashes.
 TEST(ParallelTest, RejectsBadCounts) {
-  EXPECT_EQ(RunOnThreads(2, 0, SpinJob()).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(RunOnProcesses(-1, 2, SpinJob()).status().code(),
+  EXPECT_EQ(RunOnThreads(2, 0, kSpin).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunOnProcesses(-1, 2, kSpin).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -25,6 +25,18 @@ ModeResult Row(std::string name, int workers, std::vector<double> seconds,
   return r;
 }
 
+// Two jobs on one usable core of two: the threads row carries a fewer_cores warning.
+struct OneUsableCore {
+  OneUsableCore() {
+    results.Add({Row("single", 1, {2.0}), Row("threads", 2, {2.0})});
+    conditions.CheckWorkers(2, {"threads"});
+  }
+  Results results{"cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); })};
+  lesson::RunConditions conditions{{.usable_cores = 1, .online_cores = 2,
+                                    .cores_description = "2 online, 1 usable",
+                                    .busy_cores_before = 0, .optimised = true}};
+};
+
 lesson::RunConditions QuietTwoCores() {
   return lesson::RunConditions({.usable_cores = 2, .online_cores = 2,
                                 .cores_description = "2 online, 2 usable",
@@ -93,13 +105,8 @@ TEST(ResultsTest, JsonHasTheContractFields) {
 
 // A warning lands in the JSON with its code and the rows it concerns.
 TEST(ResultsTest, JsonCarriesWarnings) {
-  Results results("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); }));
-  results.Add({Row("single", 1, {2.0}), Row("threads", 2, {2.0})});
-  lesson::RunConditions conditions({.usable_cores = 1, .online_cores = 2,
-                                    .cores_description = "2 online, 1 usable",
-                                    .busy_cores_before = 0, .optimised = true});
-  conditions.CheckWorkers(2, {"threads"});
-  const nlohmann::json json = nlohmann::json::parse(results.ToJson(conditions).ToString());
+  const OneUsableCore run;
+  const nlohmann::json json = nlohmann::json::parse(run.results.ToJson(run.conditions).ToString());
   ASSERT_EQ(json.at("warnings").size(), 1u);
   EXPECT_EQ(json.at("warnings")[0].at("code"), "fewer_cores");
   EXPECT_EQ(json.at("warnings")[0].at("modes"), nlohmann::json::array({"threads"}));
@@ -107,13 +114,8 @@ TEST(ResultsTest, JsonCarriesWarnings) {
 
 // The table marks the rows a warning concerns, and says what the mark means.
 TEST(ResultsTest, TableMarksAffectedRows) {
-  Results results("cpu_bound", lesson::InEachLanguage([] { return lesson::Verbatim("2 jobs"); }));
-  results.Add({Row("single", 1, {2.0}), Row("threads", 2, {2.0})});
-  lesson::RunConditions conditions({.usable_cores = 1, .online_cores = 2,
-                                    .cores_description = "2 online, 1 usable",
-                                    .busy_cores_before = 0, .optimised = true});
-  conditions.CheckWorkers(2, {"threads"});
-  const std::vector<std::string> lines = results.TableLines(conditions);
+  const OneUsableCore run;
+  const std::vector<std::string> lines = run.results.TableLines(run.conditions);
   ASSERT_GE(lines.size(), 4u);
   EXPECT_EQ(lines[2].rfind("single ", 0), 0u) << lines[2];
   EXPECT_EQ(lines[3].rfind("threads (!)", 0), 0u) << lines[3];

@@ -62,12 +62,8 @@ int main(int argc, char** argv) {
       FLAGS_repeats);
   process::InterruptGuard guard;  // Ctrl-C in the processes mode leaves no child behind
 
-  const efficiency::Job job = [iterations](int j) {
-    return efficiency::Spin(iterations, efficiency::JobSeed(j));
-  };
-  const efficiency::Job item = [item_iterations](int j) {
-    return efficiency::Spin(item_iterations, efficiency::JobSeed(j));
-  };
+  const efficiency::Job job = efficiency::SpinJob(iterations);
+  const efficiency::Job item = efficiency::SpinJob(item_iterations);
   const uint64_t expected_jobs = efficiency::ExpectedTotal(jobs, iterations);
   const uint64_t expected_items = efficiency::ExpectedTotal(items, item_iterations);
 

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "efficiency/experiment_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,7 +13,7 @@ constexpr char kBinary[] = "efficiency/tbb";
 // Both parts, the second against its own baseline (items_single).
 TEST(TbbTest, JsonFollowsTheContract) {
   Json json = RunJson(kBinary, {"--iterations=20000", "--jobs=4", "--items=60",
-                                     "--item_iterations=2000", "--repeats=1"});
+                                "--item_iterations=2000", "--repeats=1"});
   ExpectContract(json, "tbb",
                  {"single", "threads", "processes", "tbb_parallel_for", "tbb_task_group",
                   "items_single", "items_thread_per_item", "items_thread_pool",
@@ -22,10 +23,9 @@ TEST(TbbTest, JsonFollowsTheContract) {
 }
 
 TEST(TbbTest, RejectsBadFlags) {
-  ExpectRejected(kBinary, {"--items=0"}, "--items");
-  ExpectRejected(kBinary, {"--items=100000"}, "--items");
-  ExpectRejected(kBinary, {"--item_iterations=0"}, "--item_iterations");
-  ExpectRejected(kBinary, {"--jobs=0"}, "--jobs");
+  for (const char* flag : {"--items=0", "--items=100000", "--item_iterations=0", "--jobs=0"}) {
+    ExpectRejected(kBinary, flag);
+  }
 }
 
 // Each flag in its range, but together more than a minute of work: refused.

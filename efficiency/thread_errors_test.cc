@@ -58,7 +58,7 @@ template <typename Run>
   _exit(absl::IsResourceExhausted(status) ? 0 : 1);
 }
 
-const Job kJob = [](int j) { return Spin(1000, JobSeed(j)); };
+const Job kJob = SpinJob(1000);
 
 TEST(ThreadLimitDeathTest, ThreadsModeSaysWhichLimit) {
   EXPECT_EXIT(UnderAZeroProcessLimit([] { return RunOnThreads(4, 2, kJob).status(); }),
