@@ -1,20 +1,18 @@
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::ExpectRejected;
-using thread_testing::Groups;
-using thread_testing::RunLesson;
-using thread_testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
+using ::testing::HasSubstr;
 
 // Each API in the tutorial's list is shown with a live result.
 TEST(ApiTourTest, EveryCallRuns) {
-  auto r = RunLesson("api_tour");
+  lesson::ProgramResult r = RunLesson("thread/api_tour");
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   // Python numbers threads it did not start from the counter of Thread-<n>: the first
   // one asked in this program is Dummy-1.
@@ -31,7 +29,8 @@ TEST(ApiTourTest, EveryCallRuns) {
 
 // Threads need no main guard: the thread ran in main's process and main() ran once.
 TEST(ApiTourTest, NoMainGuardForThreads) {
-  auto r = RunLesson("api_tour");
+  lesson::ProgramResult r = RunLesson("thread/api_tour");
+  ASSERT_THAT(r, RanCleanly());
   const Groups pids = Search(r.stdout_text,
                              "the thread ran in pid ([0-9]+), main's pid is "
                              "([0-9]+); main\\(\\) has started 1 time");
@@ -41,8 +40,8 @@ TEST(ApiTourTest, NoMainGuardForThreads) {
 }
 
 TEST(ApiTourTest, RejectsBadFlags) {
-  ExpectRejected("api_tour", "--delay=-5ms");
-  ExpectRejected("api_tour", "--delay=100");  // A duration needs a unit.
+  ExpectRejected("thread/api_tour", "--delay=-5ms");
+  ExpectRejected("thread/api_tour", "--delay=100");  // A duration needs a unit.
 }
 
 }  // namespace

@@ -1,23 +1,24 @@
 #include <string>
 #include <vector>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 #include "thread/trace_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using testing::Not;
-using thread_testing::Count;
-using thread_testing::ExpectRejected;
-using thread_testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Count, LiveOutput...
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 // The tutorial's case: three pass, two are released (deadline, then abort), none hangs.
 TEST(BarrierTest, ThreePassTwoAreReleased) {
-  auto r = RunLesson("barrier", {"--timeout=100ms"});
-  const std::string out = thread_testing::LiveOutput(r.stdout_text);
+  lesson::ProgramResult r = RunLesson("thread/barrier", {"--timeout=100ms"});
+  ASSERT_THAT(r, RanCleanly());
+  const std::string out = LiveOutput(r.stdout_text);
   EXPECT_EQ(Count(out, "] 子线程数量达到3\n"), 6) << out;  // 3 in step 1, 3 in step 2.
   EXPECT_EQ(Count(out, "] 当前活动的子线程数量: "), 10) << out;
   EXPECT_EQ(Count(out, "released at its deadline"), 2) << out;
@@ -31,8 +32,10 @@ TEST(BarrierTest, ThreePassTwoAreReleased) {
 
 // Seven threads, groups of three: two groups pass, one thread is left over.
 TEST(BarrierTest, SevenThreadsGroupsOfThree) {
-  auto r = RunLesson("barrier", {"--threads=7", "--parties=3", "--timeout=100ms"});
-  const std::string out = thread_testing::LiveOutput(r.stdout_text);
+  lesson::ProgramResult r =
+      RunLesson("thread/barrier", {"--threads=7", "--parties=3", "--timeout=100ms"});
+  ASSERT_THAT(r, RanCleanly());
+  const std::string out = LiveOutput(r.stdout_text);
   EXPECT_EQ(Count(out, "] 子线程数量达到3\n"), 12) << out;
   EXPECT_EQ(Count(out, "released at its deadline"), 1);
   EXPECT_EQ(Count(out, "the barrier was aborted"), 1);
@@ -42,8 +45,9 @@ TEST(BarrierTest, SevenThreadsGroupsOfThree) {
 
 // Fewer threads than parties: nobody passes, and no sentence says anyone did.
 TEST(BarrierTest, TooFewThreadsNobodyPasses) {
-  auto r = RunLesson("barrier", {"--threads=2", "--timeout=50ms"});
-  const std::string out = thread_testing::LiveOutput(r.stdout_text);
+  lesson::ProgramResult r = RunLesson("thread/barrier", {"--threads=2", "--timeout=50ms"});
+  ASSERT_THAT(r, RanCleanly());
+  const std::string out = LiveOutput(r.stdout_text);
   EXPECT_EQ(Count(out, "子线程数量达到"), 0) << out;
   EXPECT_EQ(Count(out, "released at its deadline"), 2);
   EXPECT_THAT(r.stdout_text, HasSubstr("No group could form: Barrier(3) needs 3 threads and "
@@ -53,8 +57,9 @@ TEST(BarrierTest, TooFewThreadsNobodyPasses) {
 
 // A multiple of the party size: nobody is left over, nothing is aborted.
 TEST(BarrierTest, EveryThreadFindsAGroup) {
-  auto r = RunLesson("barrier", {"--threads=6", "--timeout=50ms"});
-  const std::string out = thread_testing::LiveOutput(r.stdout_text);
+  lesson::ProgramResult r = RunLesson("thread/barrier", {"--threads=6", "--timeout=50ms"});
+  ASSERT_THAT(r, RanCleanly());
+  const std::string out = LiveOutput(r.stdout_text);
   EXPECT_EQ(Count(out, "] released"), 0) << out;
   EXPECT_THAT(out, Not(HasSubstr("main: Abort()")));
   EXPECT_THAT(r.stdout_text, HasSubstr("Every thread found a group (6 is a multiple of 3)"));
@@ -64,7 +69,9 @@ TEST(BarrierTest, EveryThreadFindsAGroup) {
 
 // Barrier(1): every thread passes alone.
 TEST(BarrierTest, PartiesOfOne) {
-  auto r = RunLesson("barrier", {"--threads=2", "--parties=1", "--timeout=50ms"});
+  lesson::ProgramResult r =
+      RunLesson("thread/barrier", {"--threads=2", "--parties=1", "--timeout=50ms"});
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("Barrier(1) lets every thread through alone: all 2 "
                                        "passed"));
 }
@@ -72,40 +79,34 @@ TEST(BarrierTest, PartiesOfOne) {
 // The timeline: each of the five threads waits at the barrier in step 1; the group's
 // release and the two deadlines are instants.
 TEST(BarrierTest, TraceShowsTheWaitsAndTheReleases) {
-  lesson_trace::Trace trace = lesson_trace::RunTraced("barrier", {"--timeout=50ms"});
-  const std::vector<lesson_trace::Span> waits = lesson_trace::InState(trace, "barrier");
+  lesson_trace::Trace trace = lesson_trace::RunTraced("thread/barrier", {"--timeout=50ms"});
+  const std::vector<lesson_trace::Span> waits = trace.InState("barrier");
   int timed_waits = 0;
   for (const lesson_trace::Span& s : waits) {
     if (s.name == "barrier.wait()") ++timed_waits;
-    EXPECT_THAT(s.thread, testing::AnyOf(testing::StartsWith("Thread-"),
-                                         testing::StartsWith("std::barrier"),
-                                         testing::StartsWith("absl::Barrier")));
+    EXPECT_THAT(s.thread, AnyOf(StartsWith("Thread-"), StartsWith("std::barrier"),
+                                StartsWith("absl::Barrier")));
   }
   // Steps 1 and 2: two of each group of three wait (the third releases them), and the
   // two left over wait: 2 + 2 per step.
   EXPECT_EQ(timed_waits, 8);
-  int group_releases = 0, deadlines = 0, aborts = 0;
-  for (const lesson_trace::Event& e : trace.instants) {
-    if (e.name == "barrier: group complete, all released") ++group_releases;
-    if (e.name == "barrier: released at its deadline, did not pass") ++deadlines;
-    if (e.name == "barrier: released by abort, did not pass") ++aborts;
-  }
-  EXPECT_EQ(group_releases, 2);
-  EXPECT_EQ(deadlines, 2);
-  EXPECT_EQ(aborts, 2);
+  EXPECT_EQ(lesson_trace::CountInstants(trace, "barrier: group complete, all released"), 2);
+  EXPECT_EQ(lesson_trace::CountInstants(trace, "barrier: released at its deadline, did not pass"),
+            2);
+  EXPECT_EQ(lesson_trace::CountInstants(trace, "barrier: released by abort, did not pass"), 2);
 }
 
 TEST(BarrierTest, RejectsBadFlags) {
-  ExpectRejected("barrier", "--parties=0");
-  ExpectRejected("barrier", "--threads=1000");
-  ExpectRejected("barrier", "--timeout=0s");
-  ExpectRejected("barrier", "--thread=3");  // Misspelt.
+  ExpectRejected("thread/barrier", "--parties=0");
+  ExpectRejected("thread/barrier", "--threads=1000");
+  ExpectRejected("thread/barrier", "--timeout=0s");
+  ExpectRejected("thread/barrier", "--thread=3");  // Misspelt.
 }
 
 // A bare number for a duration: the one line says a unit is needed.
 TEST(BarrierTest, DurationWithoutAUnitAsksForOne) {
-  ExpectRejected("barrier", "--timeout=1");
-  auto r = lesson::testing::RunLesson("thread/barrier", {"--timeout=1"});
+  ExpectRejected("thread/barrier", "--timeout=1");
+  lesson::ProgramResult r = RunLesson("thread/barrier", {"--timeout=1"});
   EXPECT_THAT(r.stderr_text, HasSubstr("add a unit"));
 }
 

@@ -3,19 +3,17 @@
 #include <string>
 #include <vector>
 
+#include "common/lesson_testing.h"
+#include "common/machine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using testing::Not;
-using thread_testing::Count;
-using thread_testing::ExpectRejected;
-using thread_testing::Groups;
-using thread_testing::RunLesson;
-using thread_testing::SearchAll;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, SearchAll, ExpectRejected...
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The "CPU/wall" figure of each of the cases, in order.
 std::vector<double> CpuPerWall(const std::string& out) {
@@ -26,17 +24,11 @@ std::vector<double> CpuPerWall(const std::string& out) {
   return ratios;
 }
 
-int UsableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
-  return CPU_COUNT(&set);
-}
-
 // Threads pinned to one CPU can never use more than one CPU-second per second, however
 // many there are: that is what pinning means, and it holds on any machine, loaded or not.
 TEST(CoresTest, PinnedToOneCoreNeverExceedsOneCpu) {
-  auto r = RunLesson("cores", {"--task=20ms", "--max_threads=3"});
+  lesson::ProgramResult r = RunLesson("thread/cores", {"--task=20ms", "--max_threads=3"});
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, Not(HasSubstr("could not pin")));
   std::vector<double> ratios = CpuPerWall(out);
@@ -46,19 +38,20 @@ TEST(CoresTest, PinnedToOneCoreNeverExceedsOneCpu) {
   EXPECT_THAT(out, HasSubstr("finished: 喝酒 "));
   // The sweep has one row per thread count, then the points chosen from the figures:
   // one about time slicing, one about case 3, one about the sweep.
-  EXPECT_THAT(out, testing::ContainsRegex("\n +3 +[0-9]+ +[0-9]+ +[0-9.]+x"));
-  EXPECT_THAT(out, testing::ContainsRegex("按时间片强制切换|too few to show time slices|did "
-                                          "not take turns"));
-  EXPECT_THAT(out, testing::ContainsRegex("Case 3 (used|could not run|measured)"));
-  EXPECT_THAT(out, testing::ContainsRegex("sweep|more threads cannot make it faster"));
+  EXPECT_THAT(out, ContainsRegex("\n +3 +[0-9]+ +[0-9]+ +[0-9.]+x"));
+  EXPECT_THAT(out, ContainsRegex("按时间片强制切换|too few to show time slices|did "
+                                 "not take turns"));
+  EXPECT_THAT(out, ContainsRegex("Case 3 (used|could not run|measured)"));
+  EXPECT_THAT(out, ContainsRegex("sweep|more threads cannot make it faster"));
 }
 
 // On a machine with two or more CPUs the lesson runs the two-core case too.
 TEST(CoresTest, TwoCoreCaseWhenAvailable) {
-  auto r = RunLesson("cores", {"--task=10ms", "--max_threads=1"});
-  if (UsableCpus() >= 2) {
+  lesson::ProgramResult r = RunLesson("thread/cores", {"--task=10ms", "--max_threads=1"});
+  ASSERT_THAT(r, RanCleanly());
+  if (lesson::UsableCores() >= 2) {  // As the lesson decides.
     EXPECT_THAT(r.stdout_text, HasSubstr("3. 多核多线程: two cores, two threads"));
-    EXPECT_EQ(Count(thread_testing::LiveOutput(r.stdout_text), "preempted"), 4);
+    EXPECT_EQ(Count(LiveOutput(r.stdout_text), "preempted"), 4);
   } else {
     EXPECT_THAT(r.stdout_text, HasSubstr("skipped, this process may use only one core"));
   }
@@ -77,8 +70,9 @@ TEST(CoresTest, OneUsableCoreIsDetected) {
     }
   }
   ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
-  auto r = RunLesson("cores", {"--task=10ms", "--max_threads=2"});
+  lesson::ProgramResult r = RunLesson("thread/cores", {"--task=10ms", "--max_threads=2"});
   ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, HasSubstr("3. 多核多线程: skipped, this process may use only one core"));
   EXPECT_THAT(out, HasSubstr("Warning: Only 1 core(s) usable by this process"));
@@ -88,10 +82,10 @@ TEST(CoresTest, OneUsableCoreIsDetected) {
 }
 
 TEST(CoresTest, RejectsBadFlags) {
-  ExpectRejected("cores", "--task=1ms");
-  ExpectRejected("cores", "--task=200");  // A duration needs a unit.
-  ExpectRejected("cores", "--max_threads=0");
-  ExpectRejected("cores", "--max_threads=65");
+  ExpectRejected("thread/cores", "--task=1ms");
+  ExpectRejected("thread/cores", "--task=200");  // A duration needs a unit.
+  ExpectRejected("thread/cores", "--max_threads=0");
+  ExpectRejected("thread/cores", "--max_threads=65");
 }
 
 }  // namespace

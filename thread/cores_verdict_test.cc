@@ -9,8 +9,9 @@
 
 namespace {
 
-using testing::HasSubstr;
-using testing::Not;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 lesson::Machine QuietTwoCores() {
   lesson::Machine m;
@@ -39,10 +40,20 @@ std::string All(const std::vector<lesson::Text>& points) {
   return text;
 }
 
+// What //thread:cores concludes from `f` on `machine`, one conclusion a line.
 std::string Verdict(const cores::Figures& f, const lesson::Machine& machine) {
   lesson::RunConditions conditions(machine);
   cores::CheckRun(f, conditions);
   return All(cores::Conclusions(f, conditions));
+}
+
+// The codes of the warnings CheckRun raises for `f` on `machine` ("busy_machine").
+std::vector<std::string> Warnings(const cores::Figures& f, const lesson::Machine& machine) {
+  lesson::RunConditions conditions(machine);
+  cores::CheckRun(f, conditions);
+  std::vector<std::string> codes;
+  for (const lesson::Warning& w : conditions.warnings()) codes.push_back(w.code);
+  return codes;
 }
 
 // The figures behind the sentences: gaps, slice length, plateau and speed-ups.
@@ -76,10 +87,8 @@ TEST(CoresVerdictTest, OneCore) {
   cores::Figures f = QuietRun();
   f.two_cores.reset();
   f.sweep = {{1, 400, 400}, {2, 401, 400}, {3, 402, 400}};
-  lesson::RunConditions conditions(m);
-  cores::CheckRun(f, conditions);
-  EXPECT_TRUE(conditions.Has("fewer_cores"));
-  const std::string v = All(cores::Conclusions(f, conditions));
+  EXPECT_THAT(Warnings(f, m), Contains("fewer_cores"));
+  const std::string v = Verdict(f, m);
   EXPECT_THAT(v, HasSubstr("Case 3 could not run: this process may use 1 core (2 online, 1 "
                            "usable (affinity mask))"));
   EXPECT_THAT(v, HasSubstr("With one usable core more threads cannot make it faster: the "
@@ -94,10 +103,8 @@ TEST(CoresVerdictTest, BusyMachine) {
   cores::Figures f = QuietRun();
   f.two_cores = cores::CaseFigures{330, 420, 40, {320, 330}};
   f.sweep = {{1, 400, 400}, {2, 390, 410}, {3, 395, 420}};
-  lesson::RunConditions conditions(m);
-  cores::CheckRun(f, conditions);
-  EXPECT_TRUE(conditions.Has("busy_machine"));
-  const std::string v = All(cores::Conclusions(f, conditions));
+  EXPECT_THAT(Warnings(f, m), Contains("busy_machine"));
+  const std::string v = Verdict(f, m);
   EXPECT_THAT(v, HasSubstr("Case 3 used only 1.27 CPU-seconds per second"));
   EXPECT_THAT(v, HasSubstr("ran 1.22x as fast as case 2: other work was already using "
                            "1.10 core(s) before the run"));
@@ -133,10 +140,8 @@ TEST(CoresVerdictTest, ImplausibleSpeedup) {
   cores::Figures f = QuietRun();
   f.two_cores = cores::CaseFigures{150, 300, 2, {150, 150}};
   f.sweep = {{1, 600, 600}, {2, 200, 400}, {3, 205, 404}};
-  lesson::RunConditions conditions(QuietTwoCores());
-  cores::CheckRun(f, conditions);
-  EXPECT_TRUE(conditions.Has("implausible"));
-  const std::string v = All(cores::Conclusions(f, conditions));
+  EXPECT_THAT(Warnings(f, QuietTwoCores()), Contains("implausible"));
+  const std::string v = Verdict(f, QuietTwoCores());
   EXPECT_THAT(v, HasSubstr("Case 3 measured 2.68x over case 2, more than two cores can give"));
   EXPECT_THAT(v, Not(HasSubstr("really ran at the same moment")));
 }

@@ -5,18 +5,17 @@
 #include <string>
 #include <thread>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 #include "thread/trace_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::ExpectRejected;
-using thread_testing::Groups;
-using thread_testing::RunLesson;
-using thread_testing::Search;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
+using ::testing::HasSubstr;
+using ::testing::KilledBySignal;
+using ::testing::Not;
 
 // A worker that would run forever: if a crash elsewhere did not end the whole process,
 // the death tests below would never finish.
@@ -31,7 +30,7 @@ TEST(CrashDeathTest, AbortInOneThreadKillsTheProcess) {
         std::jthread worker(BeatForever);
         std::jthread crasher([] { std::abort(); });
       },
-      testing::KilledBySignal(SIGABRT), "");
+      KilledBySignal(SIGABRT), "");
 }
 
 // An exception escaping one thread's function does the same, through std::terminate.
@@ -41,24 +40,26 @@ TEST(CrashDeathTest, UncaughtExceptionInOneThreadKillsTheProcess) {
         std::jthread worker(BeatForever);
         std::jthread crasher([] { throw std::runtime_error("boom"); });
       },
-      testing::KilledBySignal(SIGABRT), "terminate called after throwing");
+      KilledBySignal(SIGABRT), "terminate called after throwing");
 }
 
 // The lesson reports the crash from the parent: SIGABRT, and no worker finished.
 TEST(CrashTest, LessonReportsTheWholeProcessDying) {
-  auto r = RunLesson("crash");
+  lesson::ProgramResult r = RunLesson("thread/crash");
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("child process | worker-1: beat 1"));
   EXPECT_THAT(r.stdout_text, HasSubstr("child process | crasher: dying now (abort)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("was killed by signal 6 (SIGABRT)"));
   EXPECT_THAT(r.stdout_text, HasSubstr("; 0 finished their work"));
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("finished all")));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("finished all")));
   EXPECT_THAT(r.stdout_text, HasSubstr("Only the crasher did anything wrong, yet both healthy "
                                        "workers stopped mid-beat"));
 }
 
 // The beats are counted through their own pipe, so the count holds in Chinese too.
 TEST(CrashTest, BeatsCountedInEveryLanguage) {
-  auto r = RunLesson("crash", {"--lang=zh", "--crash_after=120ms"});
+  lesson::ProgramResult r = RunLesson("thread/crash", {"--lang=zh", "--crash_after=120ms"});
+  ASSERT_THAT(r, RanCleanly());
   const Groups beats = Search(r.stdout_text, "([0-9]+) 次（计划 80 次）");
   ASSERT_FALSE(beats.empty()) << r.stdout_text;
   EXPECT_GT(std::stoi(beats[1]), 0);
@@ -67,12 +68,8 @@ TEST(CrashTest, BeatsCountedInEveryLanguage) {
 // The timeline: the crasher's last act, in the child process, and the parent seeing the
 // child end.
 TEST(CrashTest, TraceShowsTheCrashAndTheEnd) {
-  lesson_trace::Trace trace = lesson_trace::RunTraced("crash", {"--crash_after=60ms"});
-  bool abort_seen = false;
-  for (const lesson_trace::Event& e : trace.instants) {
-    if (e.thread == "crasher" && e.name == "std::abort()") abort_seen = true;
-  }
-  EXPECT_TRUE(abort_seen);
+  lesson_trace::Trace trace = lesson_trace::RunTraced("thread/crash", {"--crash_after=60ms"});
+  EXPECT_EQ(lesson_trace::CountInstants(trace, "std::abort()", "crasher"), 1);
   bool workers_beat = false;
   for (const lesson_trace::Span& s : trace.spans) {
     if (s.thread == "worker-1" && s.state == "sleep") workers_beat = true;
@@ -81,7 +78,8 @@ TEST(CrashTest, TraceShowsTheCrashAndTheEnd) {
 }
 
 TEST(CrashTest, LessonWithUncaughtException) {
-  auto r = RunLesson("crash", {"--how=exception", "--crash_after=0s"});
+  lesson::ProgramResult r = RunLesson("thread/crash", {"--how=exception", "--crash_after=0s"});
+  ASSERT_THAT(r, RanCleanly());
   // libstdc++ writes its last words in several pieces, and a worker's line can land
   // between them: look for the pieces, not the whole sentence.
   EXPECT_THAT(r.stdout_text, HasSubstr("terminate called after throwing an instance of '"));
@@ -91,8 +89,8 @@ TEST(CrashTest, LessonWithUncaughtException) {
 }
 
 TEST(CrashTest, RejectsBadFlags) {
-  ExpectRejected("crash", "--how=segfault");
-  ExpectRejected("crash", "--crash_after=2s");
+  ExpectRejected("thread/crash", "--how=segfault");
+  ExpectRejected("thread/crash", "--crash_after=2s");
 }
 
 }  // namespace

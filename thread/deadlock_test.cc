@@ -2,21 +2,21 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 #include "thread/trace_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::ExpectRejected;
-using thread_testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, ExpectRejected...
+using ::testing::HasSubstr;
 
 // A lock never released blocks the next thread; opposite lock orders deadlock every
 // run; the timeout reports both; scoped_lock fixes the second.
 TEST(DeadlockTest, DetectedThenFixed) {
-  auto r = RunLesson("deadlock", {"--timeout=50ms", "--rounds=1000"});
+  lesson::ProgramResult r = RunLesson("thread/deadlock", {"--timeout=50ms", "--rounds=1000"});
+  ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, HasSubstr("t1 took the lock and returned early, without unlock()"));
   EXPECT_THAT(out, HasSubstr("t2 gave up after"));
@@ -32,7 +32,8 @@ TEST(DeadlockTest, DetectedThenFixed) {
 // The timeline shows the deadlock: t1 and t2 each wait for the lock the other holds, at
 // the same time, each inside the span of the lock it holds.
 TEST(DeadlockTest, TraceShowsBothThreadsWaitingForEachOther) {
-  lesson_trace::Trace trace = lesson_trace::RunTraced("deadlock", {"--timeout=50ms", "--rounds=10"});
+  lesson_trace::Trace trace =
+      lesson_trace::RunTraced("thread/deadlock", {"--timeout=50ms", "--rounds=10"});
   const lesson_trace::Span* t1_waits = nullptr;
   const lesson_trace::Span* t2_waits = nullptr;
   for (const lesson_trace::Span& s : trace.spans) {
@@ -61,9 +62,9 @@ TEST(DeadlockTest, TraceShowsBothThreadsWaitingForEachOther) {
 }
 
 TEST(DeadlockTest, RejectsBadFlags) {
-  ExpectRejected("deadlock", "--timeout=0s");
-  ExpectRejected("deadlock", "--timeout=300");  // A duration needs a unit.
-  ExpectRejected("deadlock", "--rounds=0");
+  ExpectRejected("thread/deadlock", "--timeout=0s");
+  ExpectRejected("thread/deadlock", "--timeout=300");  // A duration needs a unit.
+  ExpectRejected("thread/deadlock", "--rounds=0");
 }
 
 }  // namespace

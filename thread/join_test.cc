@@ -6,20 +6,20 @@
 #include <string>
 #include <thread>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::ExpectRejected;
-using thread_testing::Find;
-using thread_testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, LiveOutput, ExpectRejected...
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The text of one step: from its heading to the next heading or the closing notes.
 std::string StepText(const std::string& out, const std::string& heading) {
-  const std::string live = thread_testing::LiveOutput(out);
+  const std::string live = LiveOutput(out);
   const size_t start = live.find("--- " + heading);
   const size_t end = live.find("\n---", start + 1);
   return start == std::string::npos ? "" : live.substr(start, end - start);
@@ -28,23 +28,26 @@ std::string StepText(const std::string& out, const std::string& heading) {
 // Without join main finishes its own lines first; with join the child ends first.
 // --work=1s: the child's work outlasts main's next print by a margin no load breaks.
 TEST(JoinTest, OutputOrderWithoutAndWithJoin) {
-  auto r = RunLesson("join", {"--work=1s"});
+  lesson::ProgramResult r = RunLesson("thread/join", {"--work=1s"});
+  ASSERT_THAT(r, RanCleanly());
+  // Without join, 子线程开始 may come before or after 主线程结束; 子线程结束 comes last.
   const std::string without = StepText(r.stdout_text, "1.");
-  EXPECT_LT(Find(without, "\n主线程结束\n"), Find(without, "\n子线程结束\n"));
-  EXPECT_LT(Find(without, "\n子线程结束\n"), Find(without, "scope has ended"));
+  EXPECT_THAT(without, AnyOf(HasSubstr("主线程开始\n主线程结束\n子线程开始\n子线程结束\n"
+                                       "(t1's scope has ended"),
+                             HasSubstr("主线程开始\n子线程开始\n主线程结束\n子线程结束\n"
+                                       "(t1's scope has ended")));
   EXPECT_THAT(r.stdout_text, HasSubstr("Without join, main printed 主线程结束 while t1 was "
                                        "still working (its work lasts 1s)"));
 
   const std::string with = StepText(r.stdout_text, "2.");
-  EXPECT_LT(Find(with, "主线程开始"), Find(with, "子线程开始"));
-  EXPECT_LT(Find(with, "子线程开始"), Find(with, "子线程结束"));
-  EXPECT_LT(Find(with, "子线程结束"), Find(with, "主线程结束"));
+  EXPECT_THAT(with, HasSubstr("主线程开始\n子线程开始\n子线程结束\n主线程结束\n"));
   EXPECT_THAT(r.stdout_text, HasSubstr("With join the order is fixed"));
 }
 
 // Beside the ported lines, the lesson says what CPython 3.11 prints instead.
 TEST(JoinTest, SaysWherePython311Differs) {
-  auto r = RunLesson("join", {"--work=10ms"});
+  lesson::ProgramResult r = RunLesson("thread/join", {"--work=10ms"});
+  ASSERT_THAT(r, RanCleanly());
   const std::string without = StepText(r.stdout_text, "1.");
   EXPECT_THAT(without, HasSubstr("CPython 3.11.7 ran the tutorial's no-join program 200 times"));
   EXPECT_THAT(without, HasSubstr("the tutorial's order 1"));
@@ -58,7 +61,8 @@ TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
   const char* tsan_options = std::getenv("TSAN_OPTIONS");
   setenv("TSAN_OPTIONS",
          (std::string(tsan_options ? tsan_options : "") + ":atexit_sleep_ms=0").c_str(), 1);
-  auto r = RunLesson("join", {"--work=1s"});
+  lesson::ProgramResult r = RunLesson("thread/join", {"--work=1s"});
+  ASSERT_THAT(r, RanCleanly());
   const std::string forgot = StepText(r.stdout_text, "3.");
   EXPECT_THAT(forgot, HasSubstr("killed by signal 6 (SIGABRT)"));
   EXPECT_THAT(forgot, HasSubstr("terminate called without an active exception"));
@@ -67,7 +71,7 @@ TEST(JoinTest, UnjoinedThreadAbortsAndDetachedThreadDies) {
   const std::string detached = StepText(r.stdout_text, "5.");
   EXPECT_THAT(detached, HasSubstr("exited with status 0"));
   EXPECT_THAT(detached, HasSubstr("子线程开始"));
-  EXPECT_THAT(detached, testing::Not(HasSubstr("子线程结束")));
+  EXPECT_THAT(detached, Not(HasSubstr("子线程结束")));
   EXPECT_THAT(r.stdout_text, HasSubstr("SIGABRT killed the child process"));
   EXPECT_THAT(r.stdout_text, HasSubstr("子线程结束 never appeared"));
 }
@@ -91,10 +95,10 @@ TEST(JoinTest, JthreadJoinsItself) {
 }
 
 TEST(JoinTest, RejectsBadFlags) {
-  ExpectRejected("join", "--work=0s");
-  ExpectRejected("join", "--work=1h");
-  ExpectRejected("join", "--work=soon");
-  ExpectRejected("join", "--work=100");  // A duration needs a unit.
+  ExpectRejected("thread/join", "--work=0s");
+  ExpectRejected("thread/join", "--work=1h");
+  ExpectRejected("thread/join", "--work=soon");
+  ExpectRejected("thread/join", "--work=100");  // A duration needs a unit.
 }
 
 }  // namespace

@@ -1,22 +1,21 @@
 #include <string>
 
-#include "common/run_program.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace {
 
-using lesson::RunfilePath;
-using lesson::RunProgram;
-using testing::HasSubstr;
-using testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly...
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // ThreadSanitizer's default exit status when it has reported something.
 constexpr int kTsanReportExitCode = 66;
 
 // The plain-long version races, and ThreadSanitizer says so, naming the variable.
 TEST(LockRaceTsanTest, UnlockedPlainLongIsReportedAsADataRace) {
-  auto r = RunProgram({RunfilePath("thread/lock_race_tsan")});
+  lesson::ProgramResult r = RunLesson("thread/lock_race_tsan");
   EXPECT_THAT(r.stderr_text, HasSubstr("WARNING: ThreadSanitizer: data race"));
   EXPECT_THAT(r.stderr_text, HasSubstr("Location is global '(anonymous namespace)::num'"));
   EXPECT_EQ(r.exit_code, kTsanReportExitCode);
@@ -25,9 +24,9 @@ TEST(LockRaceTsanTest, UnlockedPlainLongIsReportedAsADataRace) {
 
 // The same program with a std::mutex around num: ThreadSanitizer reports nothing.
 TEST(LockRaceTsanTest, LockedVersionHasNoReport) {
-  auto r = RunProgram({RunfilePath("thread/lock_race_tsan"), "--lock"});
+  lesson::ProgramResult r = RunLesson("thread/lock_race_tsan", {"--lock"});
   EXPECT_THAT(r.stderr_text, Not(HasSubstr("ThreadSanitizer")));
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  ASSERT_THAT(r, RanCleanly());
   EXPECT_THAT(r.stdout_text, HasSubstr("num = 0"));
 }
 

@@ -1,17 +1,14 @@
 #include <string>
 #include <vector>
 
-#include "common/run_program.h"
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 
 namespace {
 
-using lesson::RunfilePath;
-using lesson::RunProgram;
-using thread_testing::Groups;
-using thread_testing::SearchAll;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, SearchAll, ExpectRejected...
+using ::testing::HasSubstr;
 
 // The "runs with lost updates: X of N" counts, in the order the lesson prints them.
 std::vector<int> LostRunCounts(const std::string& out, int runs) {
@@ -32,10 +29,9 @@ std::vector<int> LostRunCounts(const std::string& out, int runs) {
 TEST(LockTest, LostUpdatesWithoutALock) {
   std::string last_output;
   for (const char* iterations : {"1000000", "10000000", "100000000"}) {
-    auto r = RunProgram({RunfilePath("thread/lock"), "--lock=none", "--runs=20",
-                         std::string("--iterations=") + iterations});
-    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-    EXPECT_EQ(r.leftover_processes, 0);
+    lesson::ProgramResult r = RunLesson(
+        "thread/lock", {"--lock=none", "--runs=20", std::string("--iterations=") + iterations});
+    ASSERT_THAT(r, RanCleanly());
     std::vector<int> lost = LostRunCounts(r.stdout_text, 20);
     ASSERT_EQ(lost.size(), 1u) << r.stdout_text;
     if (lost[0] >= 1) return;
@@ -46,9 +42,8 @@ TEST(LockTest, LostUpdatesWithoutALock) {
 
 // With std::mutex, absl::Mutex or the atomic, the result is 0 in every run.
 TEST(LockTest, LocksAndAtomicAlwaysGiveZero) {
-  auto r = RunProgram({RunfilePath("thread/lock"), "--runs=20", "--iterations=100000"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.leftover_processes, 0);
+  lesson::ProgramResult r = RunLesson("thread/lock", {"--runs=20", "--iterations=100000"});
+  ASSERT_THAT(r, RanCleanly());
   std::vector<int> lost = LostRunCounts(r.stdout_text, 20);
   ASSERT_EQ(lost.size(), 4u) << r.stdout_text;  // none, std::mutex, absl::Mutex, atomic
   EXPECT_EQ(lost[1], 0) << "std::mutex";
@@ -58,30 +53,22 @@ TEST(LockTest, LocksAndAtomicAlwaysGiveZero) {
 
 // The forced interleaving loses t1's update the same way every time: num is exactly 2.
 TEST(LockTest, ForcedInterleavingLosesExactlyOneUpdate) {
-  auto r = RunProgram({RunfilePath("thread/lock"), "--interleave=forced"});
-  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
-  const std::string& out = r.stdout_text;
-  const std::vector<std::string> steps = {
-      "step 1  t1 reads  num -> 0\n",
-      "step 2  t2 reads  num -> 0\n",
-      "step 3  t1 writes num = 0 + 1 = 1\n",
-      "step 4  t2 writes num = 0 + 2 = 2   (t1's write is overwritten)\n",
-      "result: num = 2; expected 0 + 1 + 2 = 3: t1's update is lost\n",
-  };
-  size_t at = 0;
-  for (const std::string& step : steps) {
-    size_t found = out.find(step, at);
-    ASSERT_NE(found, std::string::npos) << "missing or out of order: " << step << out;
-    at = found + step.size();
-  }
+  lesson::ProgramResult r = RunLesson("thread/lock", {"--interleave=forced"});
+  ASSERT_THAT(r, RanCleanly());
+  EXPECT_THAT(r.stdout_text,
+              HasSubstr("step 1  t1 reads  num -> 0\n"
+                        "step 2  t2 reads  num -> 0\n"
+                        "step 3  t1 writes num = 0 + 1 = 1\n"
+                        "step 4  t2 writes num = 0 + 2 = 2   (t1's write is overwritten)\n"
+                        "result: num = 2; expected 0 + 1 + 2 = 3: t1's update is lost\n"));
 }
 
 // Nonsensical flags: one line naming the flag and its range, exit status 2.
 TEST(LockTest, RejectsBadFlags) {
-  thread_testing::ExpectRejected("lock", "--runs=0");
-  thread_testing::ExpectRejected("lock", "--iterations=-5");
-  thread_testing::ExpectRejected("lock", "--interleave=sometimes");
-  thread_testing::ExpectRejected("lock", "--lock=spinlock");
+  ExpectRejected("thread/lock", "--runs=0");
+  ExpectRejected("thread/lock", "--iterations=-5");
+  ExpectRejected("thread/lock", "--interleave=sometimes");
+  ExpectRejected("thread/lock", "--lock=spinlock");
 }
 
 }  // namespace

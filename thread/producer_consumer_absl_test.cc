@@ -1,20 +1,23 @@
 #include <string>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly...
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The Abseil queue moves every item too (run outside TSan: see BUILD).
 TEST(ProducerConsumerAbslTest, AbslQueueThroughput) {
-  auto r = RunLesson("producer_consumer", {"--queue=absl", "--items=20000", "--capacity=4"});
-  EXPECT_THAT(r.stdout_text, testing::ContainsRegex("absl::Mutex \\+ absl::Condition +[0-9]+ +"
-                                                    "correct"));
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("WRONG")));
+  lesson::ProgramResult r =
+      RunLesson("thread/producer_consumer", {"--queue=absl", "--items=20000", "--capacity=4"});
+  ASSERT_THAT(r, RanCleanly());
+  EXPECT_THAT(r.stdout_text, ContainsRegex("absl::Mutex \\+ absl::Condition +[0-9]+ +correct"));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("WRONG")));
 }
 
 }  // namespace

@@ -1,41 +1,43 @@
 #include <map>
 #include <string>
-#include <vector>
 
+#include "common/lesson_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "thread/lesson_testing.h"
 #include "thread/trace_testing.h"
 
 namespace {
 
-using testing::HasSubstr;
-using thread_testing::ExpectRejected;
-using thread_testing::RunLesson;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, ExpectRejected...
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Step 1 prints the tutorial's nine lines, in the tutorial's order.
 TEST(ProducerConsumerTest, TutorialExchangeInOrder) {
-  auto r = RunLesson("producer_consumer", {"--queue=std"});
-  const std::vector<std::string> expected = {
-      "[PRODUCER] Producing 1...",      "[CONSUMER] Consuming 1...",
-      "[PRODUCER] Consumer return: 200 OK", "[PRODUCER] Producing 2...",
-      "[CONSUMER] Consuming 2...",      "[PRODUCER] Consumer return: 200 OK",
-      "[PRODUCER] Producing 3...",      "[CONSUMER] Consuming 3...",
-      "[PRODUCER] Consumer return: 200 OK",
-  };
-  std::string lines;
-  for (const std::string& line : expected) lines += line + "\n";
-  EXPECT_THAT(r.stdout_text, HasSubstr(lines));
+  lesson::ProgramResult r = RunLesson("thread/producer_consumer", {"--queue=std"});
+  ASSERT_THAT(r, RanCleanly());
+  EXPECT_THAT(r.stdout_text, HasSubstr("[PRODUCER] Producing 1...\n"
+                                       "[CONSUMER] Consuming 1...\n"
+                                       "[PRODUCER] Consumer return: 200 OK\n"
+                                       "[PRODUCER] Producing 2...\n"
+                                       "[CONSUMER] Consuming 2...\n"
+                                       "[PRODUCER] Consumer return: 200 OK\n"
+                                       "[PRODUCER] Producing 3...\n"
+                                       "[CONSUMER] Consuming 3...\n"
+                                       "[PRODUCER] Consumer return: 200 OK\n"));
 }
 
 // Many items pass through the std:: queue with the right sum; the forgotten Close() is caught.
 TEST(ProducerConsumerTest, ThroughputAndForgottenClose) {
-  auto r = RunLesson("producer_consumer",
-                     {"--queue=std", "--items=20000", "--capacity=4", "--patience=50ms"});
-  EXPECT_THAT(r.stdout_text, testing::ContainsRegex("std::mutex \\+ std::condition_variable +"
-                                                    "[0-9]+ +correct"));
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("WRONG")));
-  EXPECT_THAT(r.stdout_text, testing::Not(HasSubstr("absl::Mutex + absl::Condition")));
+  lesson::ProgramResult r =
+      RunLesson("thread/producer_consumer",
+                {"--queue=std", "--items=20000", "--capacity=4", "--patience=50ms"});
+  ASSERT_THAT(r, RanCleanly());
+  EXPECT_THAT(r.stdout_text, ContainsRegex("std::mutex \\+ std::condition_variable +"
+                                           "[0-9]+ +correct"));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("WRONG")));
+  EXPECT_THAT(r.stdout_text, Not(HasSubstr("absl::Mutex + absl::Condition")));
   EXPECT_THAT(r.stdout_text, HasSubstr("the sum was right for all 20000 items"));
   EXPECT_THAT(r.stdout_text, HasSubstr("forgot to call Close()"));
   EXPECT_THAT(r.stdout_text, HasSubstr("the queue is still open: HANG detected"));
@@ -44,8 +46,8 @@ TEST(ProducerConsumerTest, ThroughputAndForgottenClose) {
 // The timeline: every hand-over of step 1 is an arrow from one thread to the other, the
 // three messages from the producer to the consumer and the three replies back.
 TEST(ProducerConsumerTest, TraceDrawsTheHandOvers) {
-  lesson_trace::Trace trace =
-      lesson_trace::RunTraced("producer_consumer", {"--queue=std", "--items=100", "--patience=20ms"});
+  lesson_trace::Trace trace = lesson_trace::RunTraced(
+      "thread/producer_consumer", {"--queue=std", "--items=100", "--patience=20ms"});
   std::map<std::string, const lesson_trace::Event*> out, in;
   for (const lesson_trace::Event& e : trace.flows) (e.phase == "s" ? out : in)[e.id] = &e;
   int messages = 0, replies = 0;
@@ -69,10 +71,10 @@ TEST(ProducerConsumerTest, TraceDrawsTheHandOvers) {
 }
 
 TEST(ProducerConsumerTest, RejectsBadFlags) {
-  ExpectRejected("producer_consumer", "--queue=boost");
-  ExpectRejected("producer_consumer", "--capacity=0");
-  ExpectRejected("producer_consumer", "--items=-1");
-  ExpectRejected("producer_consumer", "--patience=300");  // A duration needs a unit.
+  ExpectRejected("thread/producer_consumer", "--queue=boost");
+  ExpectRejected("thread/producer_consumer", "--capacity=0");
+  ExpectRejected("thread/producer_consumer", "--items=-1");
+  ExpectRejected("thread/producer_consumer", "--patience=300");  // A duration needs a unit.
 }
 
 }  // namespace
