@@ -5,24 +5,13 @@ messages and its "What to notice" (lesson.h), its timeline (trace.h), its clock
 (stopwatch.h) and Abseil's flags, formatting and time. The kit is named here once; a
 lesson's BUILD entry names only what is its own:
 
-    lesson_binary(
-        name = "lock",
-        deps = [":thread_registry"],
-    )
-
-    lesson_test(
-        name = "lock_test",
-        lesson = ":lock",
-        deps = [":trace_testing"],
-    )
+    lesson_binary(name = "lock", deps = [":thread_registry"])
+    lesson_test(name = "lock_test", lesson = ":lock", deps = [":trace_testing"])
 
 A lesson's test runs the built lesson as a user would (common/lesson_testing.h), so the
 lesson is its data, not a dependency. A unit test of a library is a plain GoogleTest:
 
-    unit_test(
-        name = "thread_registry_test",
-        deps = [":thread_registry"],
-    )
+    unit_test(name = "thread_registry_test", deps = [":thread_registry"])
 
 Each of them is the ordinary cc_binary or cc_test, with <name>.cc as its source unless
 `srcs` says otherwise; any other attribute (size, tags, shard_count, data, args...) is

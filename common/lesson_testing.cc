@@ -56,9 +56,13 @@ void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag) {
   ExpectRejected(lesson_path, {bad_flag}, bad_flag.substr(0, bad_flag.find('=')));
 }
 
-void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>& flags,
-                    std::string_view flag_name, const RunOptions& options) {
-  const ProgramResult r = RunLesson(lesson_path, flags, options);
+namespace {
+
+// What every lesson promises for a command line it refuses; returns the result.
+ProgramResult ExpectOneLineRefusal(std::string_view lesson_path,
+                                   const std::vector<std::string>& flags,
+                                   std::string_view flag_name, const RunOptions& options) {
+  ProgramResult r = RunLesson(lesson_path, flags, options);
   const std::string command_line = ::testing::PrintToString(flags);
   EXPECT_EQ(r.exit_code, 2) << command_line << "\nstderr: " << r.stderr_text;
   EXPECT_EQ(r.stdout_text, "") << command_line;
@@ -67,6 +71,21 @@ void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>
   EXPECT_EQ(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n'), 1)
       << command_line << ": " << r.stderr_text;
   EXPECT_EQ(r.leftover_processes, 0) << command_line;
+  return r;
+}
+
+}  // namespace
+
+void ExpectRejected(std::string_view lesson_path, const std::vector<std::string>& flags,
+                    std::string_view flag_name, const RunOptions& options) {
+  ExpectOneLineRefusal(lesson_path, flags, flag_name, options);
+}
+
+void ExpectRejectedSaying(std::string_view lesson_path, const std::string& bad_flag,
+                          std::string_view line) {
+  const ProgramResult r =
+      ExpectOneLineRefusal(lesson_path, {bad_flag}, bad_flag.substr(0, bad_flag.find('=')), {});
+  EXPECT_EQ(r.stderr_text, line);
 }
 
 Groups Search(const std::string& text, const std::string& pattern) {

@@ -1,17 +1,19 @@
 // common/lesson_testing.h — (testonly) what a lesson's test does with the real binary.
 //
 // A lesson's behaviour is what its program does, so its test runs the built binary from
-// the test's runfiles, as a user would, and asserts on the result:
+// the test's runfiles, as a user would, and asserts on the result. Every lesson test
+// opens the same way; these names, and the GoogleMock matchers below, are its vocabulary:
 //
-//   lesson::ProgramResult r = lesson::testing::RunLesson("thread/lock", {"--runs=3"});
-//   ASSERT_THAT(r, RanCleanly());
-//   std::vector<std::string> lines = lesson::testing::Lines(r.stdout_text);
-//   EXPECT_LT(FindLine(lines, "t1 reads"), FindLine(lines, "t2 reads"));
-//   Groups pid = lesson::testing::Search(r.stdout_text, "main: PID (\\d+)");
-//   lesson::testing::ExpectRejected("thread/lock", "--runs=0");
+//   using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 //
-// A lesson's test says `using namespace ::lesson::testing;`: these names are its
-// vocabulary.
+//   TEST(LockTest, LosesUpdatesWithoutALock) {
+//     lesson::ProgramResult r = RunLesson("thread/lock", {"--runs=3"});
+//     ASSERT_THAT(r, RanCleanly());
+//     std::vector<std::string> lines = Lines(r.stdout_text);
+//     EXPECT_LT(FindLine(lines, "t1 reads"), FindLine(lines, "t2 reads"));
+//     Groups pid = Search(r.stdout_text, "main: PID (\\d+)");
+//     ExpectRejected("thread/lock", "--runs=0");
+//   }
 #ifndef COMMON_LESSON_TESTING_H_
 #define COMMON_LESSON_TESTING_H_
 
@@ -23,6 +25,15 @@
 #include "gmock/gmock.h"
 
 namespace lesson::testing {
+
+// The GoogleMock matchers lesson tests use, so that `using namespace ::lesson::testing;`
+// is a test's whole vocabulary.
+using ::testing::AnyOf;
+using ::testing::Contains;
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 // Runs the lesson built at `lesson_path` ("thread/lock", relative to the workspace) with
 // `flags`, through RunProgram: always returns, never leaves the lesson running. Adds
@@ -69,6 +80,12 @@ std::string LiveOutput(const std::string& stdout_text);
 // a nonsensical flag: exit status 2, nothing on stdout, exactly one line on stderr naming
 // the flag, and nothing left running. (GoogleTest expectations.)
 void ExpectRejected(std::string_view lesson_path, const std::string& bad_flag);
+
+// The same, and the one line on stderr is exactly `line`
+// ("queue: --maxsize=0 is out of range; allowed: 1 to 1000\n"): for the tests that show
+// what a reader sees.
+void ExpectRejectedSaying(std::string_view lesson_path, const std::string& bad_flag,
+                          std::string_view line);
 
 // The same for a command line of several flags that together make no sense: the one line
 // on stderr must name `flag_name` ("--iterations").

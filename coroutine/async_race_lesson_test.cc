@@ -8,8 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // With a pure yield (io=0) the schedule is round-robin: each round of 4 nets 1.
 TEST(AsyncRaceLessonTest, LostUpdatesAndTheFix) {

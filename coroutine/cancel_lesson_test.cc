@@ -11,8 +11,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(CancelLessonTest, EachPartInOrder) {
   lesson::ProgramResult r = RunLesson("coroutine/cancel", {"--work=200ms", "--timeout=60ms"});

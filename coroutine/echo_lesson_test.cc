@@ -8,8 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(EchoLessonTest, ManyClientsOneThread) {
   lesson::ProgramResult r =
@@ -27,9 +26,8 @@ TEST(EchoLessonTest, ManyClientsOneThread) {
 }
 
 TEST(EchoLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("coroutine/echo", {"--clients=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "echo: --clients=0 is out of range; allowed: 1 to 1000\n");
+  ExpectRejectedSaying("coroutine/echo", "--clients=0",
+                       "echo: --clients=0 is out of range; allowed: 1 to 1000\n");
   ExpectRejected("coroutine/echo", "--pause=2s");
   ExpectRejected("coroutine/echo", {"--messages=1000", "--pause=1s"}, "--messages");
 }

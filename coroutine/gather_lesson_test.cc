@@ -14,9 +14,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(GatherLessonTest, ConcurrentOnOneThread) {
   lesson::ProgramResult r = RunLesson("coroutine/gather", {"--coroutines=3", "--sleep=50ms"});
@@ -100,9 +98,8 @@ TEST(GatherLessonTest, ChineseKeepsTheTutorialLines) {
 }
 
 TEST(GatherLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("coroutine/gather", {"--coroutines=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "gather: --coroutines=0 is out of range; allowed: 1 to 1000\n");
+  ExpectRejectedSaying("coroutine/gather", "--coroutines=0",
+                       "gather: --coroutines=0 is out of range; allowed: 1 to 1000\n");
   ExpectRejected("coroutine/gather", "--sleep=6s");
   // 1000 sleeps of 5s one after another would take over an hour; --nosequential is fine.
   ExpectRejected("coroutine/gather", {"--coroutines=1000", "--sleep=5s"}, "--coroutines");

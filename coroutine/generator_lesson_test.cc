@@ -10,9 +10,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(GeneratorLessonTest, LazyPullsAndCleanup) {
   lesson::ProgramResult r = RunLesson("coroutine/generator");
@@ -69,10 +67,8 @@ TEST(GeneratorLessonTest, OneValueOnly) {
 }
 
 TEST(GeneratorLessonTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("coroutine/generator", {"--count=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "generator: --count=0 is out of range; allowed: 1 to 20\n");
-  EXPECT_EQ(r.stdout_text, "");
+  ExpectRejectedSaying("coroutine/generator", "--count=0",
+                       "generator: --count=0 is out of range; allowed: 1 to 20\n");
 }
 
 }  // namespace

@@ -9,8 +9,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(HelloLessonTest, HelloSleepHelloAgain) {
   lesson::ProgramResult r = RunLesson("coroutine/hello", {"--sleep=50ms"});

@@ -8,8 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The tutorial's output block, verbatim (CPython 3.11.7 prints it too).
 constexpr char kTutorialOutput[] =

@@ -10,9 +10,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(QueueLessonTest, BackpressureAndTheTriangle) {
   lesson::ProgramResult r = RunLesson(
@@ -41,9 +39,8 @@ TEST(QueueLessonTest, BackpressureAndTheTriangle) {
 }
 
 TEST(QueueLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("coroutine/queue", {"--maxsize=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "queue: --maxsize=0 is out of range; allowed: 1 to 1000\n");
+  ExpectRejectedSaying("coroutine/queue", "--maxsize=0",
+                       "queue: --maxsize=0 is out of range; allowed: 1 to 1000\n");
 }
 
 }  // namespace

@@ -11,9 +11,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(RunLessonTest, RunAndHandBuiltLoop) {
   lesson::ProgramResult r = RunLesson("coroutine/run", {"--sleep=100ms"});
@@ -66,9 +64,8 @@ TEST(RunLessonTest, Chinese) {
 }
 
 TEST(RunLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("coroutine/run", {"--coroutines=5000"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "run: --coroutines=5000 is out of range; allowed: 1 to 1000\n");
+  ExpectRejectedSaying("coroutine/run", "--coroutines=5000",
+                       "run: --coroutines=5000 is out of range; allowed: 1 to 1000\n");
   ExpectRejected("coroutine/run", "--sleep=1");  // a unit is needed
 }
 

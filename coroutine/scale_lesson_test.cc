@@ -11,9 +11,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(ScaleLessonTest, Table) {
   lesson::ProgramResult r = RunLesson(
@@ -59,13 +57,10 @@ TEST(ScaleLessonTest, Json) {
 }
 
 TEST(ScaleLessonTest, RejectsBadFlags) {
-  lesson::ProgramResult r = RunLesson("coroutine/scale", {"--threads=100000"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "scale: --threads=100000 is out of range; allowed: 1 to 4000\n");
-  EXPECT_EQ(r.leftover_processes, 0);
-  r = RunLesson("coroutine/scale", {"--coroutines=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "scale: --coroutines=0 is out of range; allowed: 1 to 10000000\n");
+  ExpectRejectedSaying("coroutine/scale", "--threads=100000",
+                       "scale: --threads=100000 is out of range; allowed: 1 to 4000\n");
+  ExpectRejectedSaying("coroutine/scale", "--coroutines=0",
+                       "scale: --coroutines=0 is out of range; allowed: 1 to 10000000\n");
   ExpectRejected("coroutine/scale", "--sleep=100");  // a unit is needed
 }
 

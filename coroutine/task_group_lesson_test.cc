@@ -10,7 +10,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(TaskGroupLessonTest, EachPartInOrder) {
   lesson::ProgramResult r = RunLesson("coroutine/task_group", {"--fetch=40ms"});

@@ -9,8 +9,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(TasksLessonTest, WaitVersusGather) {
   lesson::ProgramResult r = RunLesson("coroutine/tasks", {"--sleep=20ms", "--unit=100ms"});

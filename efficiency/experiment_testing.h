@@ -30,11 +30,7 @@
 
 namespace efficiency_test {
 
-using namespace ::lesson::testing;
-using ::testing::AnyOf;
-using ::testing::Contains;
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 using Json = nlohmann::json;
 

@@ -8,8 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(AddressSpaceTest, ChildWritesStayInTheChild) {
   lesson::ProgramResult r = RunLesson("process/address_space", {"--increments=12345"});

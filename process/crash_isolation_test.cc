@@ -8,9 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(CrashIsolationTest, CrashesStayInTheirProcesses) {
   // The sibling works 1.5 s; the crashes happen at once. It is still running when they

@@ -15,8 +15,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(JoinTest, OrderWithoutAndWithJoin) {
   // 1 s of work: main's line right after fork() cannot be that late on any machine.

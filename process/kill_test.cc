@@ -12,8 +12,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(KillTest, WatchdogKillsP1ThenP2AndP3Run) {
   lesson::ProgramResult r = RunLesson("process/kill", {"--deadline=300ms"});

@@ -9,8 +9,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(MainAndChildTest, ChildrenAreChildrenOfTheMainProcess) {
   lesson::ProgramResult r = RunLesson("process/main_and_child", {"--children=3"});
@@ -71,11 +70,8 @@ TEST(MainAndChildTest, SameAddressInBothProcesses) {
 
 // A nonsensical flag: one line naming it and its range, exit status 2.
 TEST(MainAndChildTest, RejectsBadFlag) {
-  lesson::ProgramResult r = RunLesson("process/main_and_child", {"--children=0"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "main_and_child: --children=0 is out of range; allowed: 1 to 32\n");
-  EXPECT_EQ(r.stdout_text, "");
-  EXPECT_EQ(r.leftover_processes, 0);
+  ExpectRejectedSaying("process/main_and_child", "--children=0",
+                       "main_and_child: --children=0 is out of range; allowed: 1 to 32\n");
 }
 
 }  // namespace

@@ -9,8 +9,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 TEST(StartMethodsTest, ForkCopiesSpawnStartsFreshAndTheChainIsBounded) {
   lesson::ProgramResult r = RunLesson("process/start_methods", {"--max_depth=4"});

@@ -6,8 +6,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // Each API in the tutorial's list is shown with a live result.
 TEST(ApiTourTest, EveryCallRuns) {

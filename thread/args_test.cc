@@ -6,8 +6,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The tutorial's tuple arrives intact; a copy is private, a std::ref is shared.
 TEST(ArgsTest, ByValueAndByReference) {

@@ -8,11 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Count, LiveOutput...
-using ::testing::AnyOf;
-using ::testing::HasSubstr;
-using ::testing::Not;
-using ::testing::StartsWith;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The tutorial's case: three pass, two are released (deadline, then abort), none hangs.
 TEST(BarrierTest, ThreePassTwoAreReleased) {

@@ -10,10 +10,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, SearchAll, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The "CPU/wall" figure of each of the cases, in order.
 std::vector<double> CpuPerWall(const std::string& out) {

@@ -12,10 +12,8 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 using ::testing::KilledBySignal;
-using ::testing::Not;
 
 // A worker that would run forever: if a crash elsewhere did not end the whole process,
 // the death tests below would never finish.

@@ -9,8 +9,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // A lock never released blocks the next thread; opposite lock orders deadlock every
 // run; the timeout reports both; scoped_lock fixes the second.

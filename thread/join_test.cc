@@ -12,10 +12,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, LiveOutput, ExpectRejected...
-using ::testing::AnyOf;
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The text of one step: from its heading to the next heading or the closing notes.
 std::string StepText(const std::string& out, const std::string& heading) {

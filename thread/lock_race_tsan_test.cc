@@ -6,9 +6,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly...
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // ThreadSanitizer's default exit status when it has reported something.
 constexpr int kTsanReportExitCode = 66;

@@ -7,8 +7,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, SearchAll, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The "runs with lost updates: X of N" counts, in the order the lesson prints them.
 std::vector<int> LostRunCounts(const std::string& out, int runs) {

@@ -6,9 +6,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Count, LiveOutput...
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The tutorial's lines and counts: 1 before, 2 inside the child, 1 after.
 TEST(MainAndChildTest, CountsOneThenTwoThenOne) {

@@ -7,9 +7,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The thread's write is seen by main; the child process's write to the same address is not.
 TEST(ProcessVsThreadTest, ThreadsShareMemoryProcessesDoNot) {

@@ -6,10 +6,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The Abseil queue moves every item too (run outside TSan: see BUILD).
 TEST(ProducerConsumerAbslTest, AbslQueueThroughput) {

@@ -8,10 +8,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, ExpectRejected...
-using ::testing::ContainsRegex;
-using ::testing::HasSubstr;
-using ::testing::Not;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // Step 1 prints the tutorial's nine lines, in the tutorial's order.
 TEST(ProducerConsumerTest, TutorialExchangeInOrder) {

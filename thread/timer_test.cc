@@ -7,8 +7,7 @@
 
 namespace {
 
-using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, ExpectRejected...
-using ::testing::HasSubstr;
+using namespace ::lesson::testing;  // RunLesson, RanCleanly, Search, HasSubstr...
 
 // The timer's function starts after the delay, never before it; then the tutorial's lines.
 TEST(TimerLessonTest, StartsAfterTheDelay) {
