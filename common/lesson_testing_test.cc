@@ -10,9 +10,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::ExplainMatchResult;
-using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 using ::testing::StringMatchResultListener;
 
 TEST(RanCleanlyTest, AcceptsStatusZeroWithNothingLeft) {

@@ -149,4 +149,20 @@ bool OptimisedBuild() {
 #endif
 }
 
+OnOneCpu::OnOneCpu() {
+  CPU_ZERO(&saved_);
+  sched_getaffinity(0, sizeof saved_, &saved_);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &saved_)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  sched_setaffinity(0, sizeof one, &one);
+}
+
+OnOneCpu::~OnOneCpu() { sched_setaffinity(0, sizeof saved_, &saved_); }
+
 }  // namespace lesson

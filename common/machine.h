@@ -11,8 +11,12 @@
 //                     window w (from /proc/stat), i.e. what other work was taking;
 //   OptimisedBuild()  whether this binary was compiled with optimisation (-c opt):
 //                     timings of an unoptimised build measure the compiler's debug code.
+// And, to see what a lesson says on one core without a second machine:
+//   OnOneCpu          for a scope, this thread on one CPU, as `taskset -c N` would.
 #ifndef COMMON_MACHINE_H_
 #define COMMON_MACHINE_H_
+
+#include <sched.h>
 
 #include <chrono>
 #include <optional>
@@ -50,6 +54,25 @@ double LoadAverage();
 
 // True if this binary was compiled with optimisation (__OPTIMIZE__).
 bool OptimisedBuild();
+
+// For the scope of an OnOneCpu, the calling thread runs on the first CPU of its affinity
+// mask only, as under `taskset -c <that cpu>`; the threads it starts and the children it
+// forks inherit that. The mask it had comes back at the end of the scope.
+//
+//   {
+//     lesson::OnOneCpu pinned;
+//     ...  // UsableCores() is 1 here, and in a lesson started from here
+//   }
+class OnOneCpu {
+ public:
+  OnOneCpu();
+  ~OnOneCpu();
+  OnOneCpu(const OnOneCpu&) = delete;
+  OnOneCpu& operator=(const OnOneCpu&) = delete;
+
+ private:
+  cpu_set_t saved_;
+};
 
 // Parsers, for tests: a cgroup v2 cpu.max line ("max 100000", "150000 100000"), and a
 // cgroup v1 quota and period (quota -1 means none).

@@ -29,20 +29,13 @@ TEST(MachineTest, UsableCoresAreBounded) {
 
 // Pinning this process to one CPU makes one core usable.
 TEST(MachineTest, AffinityMaskIsSeen) {
-  cpu_set_t saved;
-  ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &saved)) {
-      CPU_SET(cpu, &one);
-      break;
-    }
+  const int before = lesson::AffinityCores();
+  {
+    lesson::OnOneCpu pinned;
+    EXPECT_EQ(lesson::AffinityCores(), 1);
+    EXPECT_EQ(lesson::UsableCores(), 1);
   }
-  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
-  const int usable = lesson::UsableCores();
-  ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
-  EXPECT_EQ(usable, 1);
+  EXPECT_EQ(lesson::AffinityCores(), before) << "the mask it had comes back";
 }
 
 }  // namespace

@@ -63,12 +63,12 @@
 #include "common/flags.h"
 #include "common/json_flag.h"
 #include "common/lesson.h"
+#include "common/machine.h"
 #include "common/run_conditions.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/generator.h"
 #include "coroutine/coro/task.h"
 #include "efficiency/costs_conclusions.h"
-#include "efficiency/one_cpu.h"
 #include "efficiency/run_budget.h"
 #include "efficiency/thread_errors.h"
 #include "nlohmann/json.hpp"
@@ -107,9 +107,9 @@ std::string SystemCallError(const char* call, int error) {
   return absl::StrFormat("%s: %s", call, std::strerror(error));
 }
 
-// The *OneCore variants run on one CPU (one_cpu.h): on a virtual machine, waking an idle
-// virtual CPU costs far more than the switch itself.
-using efficiency::OnOneCpu;
+// The *OneCore variants run on one CPU (lesson::OnOneCpu, common/machine.h): on a virtual
+// machine, waking an idle virtual CPU costs far more than the switch itself.
+using lesson::OnOneCpu;
 
 // ----- Creating ------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 #include <string>
 
 #include "common/lesson_testing.h"
+#include "common/machine.h"
 #include "efficiency/experiment_testing.h"
-#include "efficiency/one_cpu.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -27,7 +27,7 @@ TEST(CpuBoundTest, JsonFollowsTheContract) {
 TEST(CpuBoundTest, OneCoreIsSaidNotConcluded) {
   lesson::ProgramResult r;
   {
-    efficiency::OnOneCpu pinned;
+    lesson::OnOneCpu pinned;
     r = RunExperiment(kBinary, {"--iterations=200000", "--repeats=1"});
   }
   ASSERT_THAT(r, RanCleanly());

@@ -57,18 +57,11 @@ TEST(CoresTest, TwoCoreCaseWhenAvailable) {
 // `taskset -c 0`: with one usable CPU the lesson says so, skips case 3, and claims no
 // parallelism. The lesson inherits this thread's affinity mask, as it would taskset's.
 TEST(CoresTest, OneUsableCoreIsDetected) {
-  cpu_set_t all, one;
-  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
-  CPU_ZERO(&one);
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &all)) {
-      CPU_SET(cpu, &one);
-      break;
-    }
+  lesson::ProgramResult r;
+  {
+    lesson::OnOneCpu pinned;
+    r = RunLesson("thread/cores", {"--task=10ms", "--max_threads=2"});
   }
-  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
-  lesson::ProgramResult r = RunLesson("thread/cores", {"--task=10ms", "--max_threads=2"});
-  ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
   ASSERT_THAT(r, RanCleanly());
   const std::string& out = r.stdout_text;
   EXPECT_THAT(out, HasSubstr("3. 多核多线程: skipped, this process may use only one core"));
