@@ -88,7 +88,6 @@ int main(int argc, char** argv) {
   experiment.Print("       tbb (tbb::parallel_for over the jobs, at most %d threads). Each mode "
                    "must return %d.",
                    workers, expected);
-  experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
   experiment.Measure(modes, repeats);
 
   const efficiency::Results& results = experiment.results();

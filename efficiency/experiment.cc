@@ -28,6 +28,7 @@ void Experiment::Show(const lesson::Text& line) const {
 }
 
 void Experiment::Measure(const std::vector<Mode>& modes, int repeats) {
+  Step("Measuring: %d runs of each mode, interleaved", repeats);
   SampleCallback progress;
   if (!json_) {
     progress = [repeats](const Mode& mode, int repeat, const Sample& sample) {

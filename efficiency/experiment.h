@@ -6,7 +6,6 @@
 //   efficiency::Experiment experiment("cpu_bound", work);   // observes the machine first
 //                                       // (work: lesson::InEachLanguage, common/message.h)
 //   experiment.Title("任务类型 — CPU密集型", "CPU-bound work");
-//   experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
 //   experiment.Measure(modes, repeats);                       // rows, or exit 1 with why
 //   experiment.Finish(CpuBoundConclusions(experiment.results(), ..., experiment.conditions()));
 //
@@ -62,8 +61,9 @@ class Experiment {
   // A line already in the reader's language.
   void Show(const lesson::Text& line) const;
 
-  // Measures `modes` (measure.h), printing one progress line per run unless --json, and
-  // adds the rows to results(). A mode that fails ends the program: ExitWithError.
+  // Measures `modes` (measure.h), announcing it ("Measuring: 3 runs of each mode,
+  // interleaved") and printing one progress line per run unless --json, and adds the
+  // rows to results(). A mode that fails ends the program: ExitWithError.
   void Measure(const std::vector<Mode>& modes, int repeats);
 
   // The tail described at the top.

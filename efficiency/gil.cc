@@ -258,7 +258,6 @@ int main(int argc, char** argv) {
                    "threads under one lock.",
                    io_threads, io_iterations, absl::FormatDuration(absl::GetFlag(FLAGS_io_block)),
                    kIoRounds, io_threads);
-  experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
   experiment.Measure(modes, repeats);
 
   // The tutorial's second FAQ: why lock under a GIL? Run its example under our GIL, like

@@ -140,7 +140,6 @@ int main(int argc, char** argv) {
                    workers, workers, workers);
   experiment.Print("Each run happens in a fresh child process, whose peak RSS the kernel "
                    "reports when it ends.");
-  experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
   experiment.Measure(modes, repeats);
 
   // The baseline for "memory per worker": a child that does nothing.

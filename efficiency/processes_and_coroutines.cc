@@ -188,7 +188,6 @@ int main(int argc, char** argv) {
   experiment.Print("processes_coroutines: %d processes, each an event loop with about %d "
                    "coroutines.",
                    processes, per_process);
-  experiment.Step("Measuring: %d runs of each mode, interleaved", repeats);
   experiment.Measure(modes, repeats);
 
   efficiency::Results& results = experiment.results();

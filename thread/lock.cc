@@ -185,6 +185,18 @@ Tally Compare(const lesson::Text& title, void (*run)(Counter&, long), long itera
   return tally;
 }
 
+// The forced interleaving's hand-overs, as they appear on the timeline: a wait span
+// while a thread waits for its turn, an arrow from the thread that passes the turn.
+void AwaitTurn(std::binary_semaphore& turn) {
+  trace::Span wait("waiting for its turn", trace::kWait);
+  turn.acquire();
+}
+
+void PassTurn(uint64_t arrow, std::binary_semaphore& turn) {
+  trace::FlowOut("your turn", arrow);
+  turn.release();
+}
+
 // One lost update, made to happen: t1 reads, t2 reads, t1 writes, t2 writes. Semaphores
 // hand the turn from one step to the next, so the order is the same on every run.
 void ForcedInterleaving() {
@@ -202,39 +214,27 @@ void ForcedInterleaving() {
         trace::Span step("step 1: read num");
         seen = num.Load();  // The first half of `num += 1`.
         lesson::Print("step 1  t1 reads  num -> %d", seen);
-        trace::FlowOut("your turn", to_t2_read);
-        t2_may_read.release();
+        PassTurn(to_t2_read, t2_may_read);
       }
-      {
-        trace::Span wait("waiting for its turn", trace::kWait);
-        t1_may_write.acquire();
-      }
+      AwaitTurn(t1_may_write);
       trace::Span step("step 3: write num");
       trace::FlowIn("your turn", to_t1_write);
       num.Store(seen + 1);  // The second half, with the value read in step 1.
       lesson::Print("step 3  t1 writes num = %d + 1 = %d", seen, seen + 1);
-      trace::FlowOut("your turn", to_t2_write);
-      t2_may_write.release();
+      PassTurn(to_t2_write, t2_may_write);
     });
     std::jthread t2([&] {
       trace::NameThread("t2");
-      {
-        trace::Span wait("waiting for its turn", trace::kWait);
-        t2_may_read.acquire();
-      }
+      AwaitTurn(t2_may_read);
       long seen;
       {
         trace::Span step("step 2: read num");
         trace::FlowIn("your turn", to_t2_read);
         seen = num.Load();  // Reads before t1 has written: the same 0.
         lesson::Print("step 2  t2 reads  num -> %d", seen);
-        trace::FlowOut("your turn", to_t1_write);
-        t1_may_write.release();
+        PassTurn(to_t1_write, t1_may_write);
       }
-      {
-        trace::Span wait("waiting for its turn", trace::kWait);
-        t2_may_write.acquire();
-      }
+      AwaitTurn(t2_may_write);
       trace::Span step("step 4: write num");
       trace::FlowIn("your turn", to_t2_write);
       num.Store(seen + 2);  // Overwrites t1's 1 with 0 + 2.

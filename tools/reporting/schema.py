@@ -126,6 +126,19 @@ def _number(value, where, allow_null=True):
     return float(value)
 
 
+def _objects(items, name):
+    """(where, item) for each item of the JSON list called `name`: each must be an object."""
+    for i, item in enumerate(items):
+        where = f"{name}[{i}]"
+        if not isinstance(item, dict):
+            raise BadOutput(_("%s is not an object") % where)
+        yield where, item
+
+
+def _missing(where, key):
+    return BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": key})
+
+
 def _experiment(value):
     if not isinstance(value, dict):
         raise BadOutput(_("the JSON value is not an object"))
@@ -136,13 +149,10 @@ def _experiment(value):
     if not isinstance(rows, list) or not rows:
         raise BadOutput(_('the JSON object has no "results" list (or it is empty)'))
     results = []
-    for i, row in enumerate(rows):
-        where = f"results[{i}]"
-        if not isinstance(row, dict):
-            raise BadOutput(_("%s is not an object") % where)
+    for where, row in _objects(rows, "results"):
         for key in ("mode", "workers", "seconds", "min", "max", "speedup"):
             if key not in row:
-                raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": key})
+                raise _missing(where, key)
         if not isinstance(row["mode"], str) or not row["mode"]:
             raise BadOutput(_("%s.mode is not a name") % where)
         workers = row["workers"]
@@ -165,15 +175,12 @@ def _warnings(value):
     if not isinstance(value, list):
         raise BadOutput(_('"warnings" is not a list'))
     warnings = []
-    for i, entry in enumerate(value):
-        where = f"warnings[{i}]"
-        if not isinstance(entry, dict):
-            raise BadOutput(_("%s is not an object") % where)
+    for where, entry in _objects(value, "warnings"):
         code, message, modes = entry.get("code"), entry.get("message"), entry.get("modes", [])
         if not isinstance(code, str) or not code:
-            raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": "code"})
+            raise _missing(where, "code")
         if not isinstance(message, str) or not message:
-            raise BadOutput(_('%(where)s has no "%(key)s"') % {"where": where, "key": "message"})
+            raise _missing(where, "message")
         if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
             raise BadOutput(_("%s.modes is not a list of mode names") % where)
         warnings.append(Warning(code, message, modes))
