@@ -35,7 +35,7 @@
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/async_mutex.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, workers, 4, "coroutines incrementing the shared counter");

@@ -28,7 +28,7 @@
 #include "common/stopwatch.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/future.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 #include "coroutine/coro/timeout.h"
 

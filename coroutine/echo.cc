@@ -35,7 +35,7 @@
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/async_socket.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, clients, 50, "how many clients connect at once");

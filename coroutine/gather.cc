@@ -6,7 +6,7 @@
 // "Hello again!": while one is suspended in its sleep the loop runs the others. The
 // thread is the same for all: concurrency without threads.
 //
-// In C++: asyncio.wait(tasks) is coro::Wait(std::move(tasks)) (coroutine/coro/gather.h).
+// In C++: asyncio.wait(tasks) is coro::Wait(std::move(tasks)) (coroutine/coro/gather_and_wait.h).
 // threading.currentThread() prints Python's Thread object, whose number is the thread's
 // `ident`: pthread_self(), printed here the same way, beside the kernel's thread id. The
 // second part awaits the same coroutines one after another, to show where the "not three
@@ -46,7 +46,7 @@
 #include "common/stopwatch.h"
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 3, "how many hello() coroutines run together (the tutorial: 3)");

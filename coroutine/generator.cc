@@ -36,7 +36,7 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/trace.h"
-#include "coroutine/coro/generator.h"
+#include "coroutine/coro/lazy_generator.h"
 #include "coroutine/hand_over.h"
 
 ABSL_FLAG(int, count, 3, "how many values the countdown generator yields");

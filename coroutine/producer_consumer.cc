@@ -26,7 +26,7 @@
 #include "common/lesson.h"
 #include "common/trace.h"
 #include "coroutine/conclusions.h"
-#include "coroutine/coro/generator.h"
+#include "coroutine/coro/lazy_generator.h"
 #include "coroutine/hand_over.h"
 
 ABSL_FLAG(int, messages, 3, "how many messages the producer produces (the tutorial: 3)");

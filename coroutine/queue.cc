@@ -12,9 +12,10 @@
 // N items, done the three ways, measured in this run: time per item, and how often the
 // kernel had to switch threads (getrusage: context switches).
 //
-// In C++: coro::Queue<T> (queue.h) with Put/Get/TaskDone/Join; threading::StdBoundedQueue
-// (std::mutex + two condition variables), the queue //thread:producer_consumer uses; and
-// coro::Generator<std::string, int>, the consumer of //coroutine:producer_consumer.
+// In C++: coro::Queue<T> (coro/async_queue.h) with Put/Get/TaskDone/Join;
+// threading::StdBoundedQueue (std::mutex + two condition variables), the queue
+// //thread:producer_consumer uses; and coro::Generator<std::string, int>, the consumer of
+// //coroutine:producer_consumer.
 //
 //   bazel run -c opt //coroutine:queue
 //   bazel run //coroutine:queue -- --maxsize=1 --items=4 --trace=/tmp/queue.json
@@ -35,10 +36,10 @@
 #include "common/stopwatch.h"
 #include "common/table.h"
 #include "common/trace.h"
+#include "coroutine/coro/async_queue.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/future.h"
-#include "coroutine/coro/generator.h"
-#include "coroutine/coro/queue.h"
+#include "coroutine/coro/lazy_generator.h"
 #include "coroutine/coro/task.h"
 #include "thread/bounded_queue.h"
 

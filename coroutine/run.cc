@@ -33,7 +33,7 @@
 #include "common/lesson.h"
 #include "common/stopwatch.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 3, "how many hello() coroutines main() gathers (the tutorial: 3)");

@@ -51,7 +51,7 @@
 #include "coroutine/child_measurement.h"
 #include "coroutine/coro/event_loop.h"
 #include "coroutine/coro/frame_arena.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(int, coroutines, 100000, "how many coroutines sleep at once");

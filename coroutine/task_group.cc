@@ -24,10 +24,10 @@
 #include "common/flags.h"
 #include "common/lesson.h"
 #include "common/stopwatch.h"
+#include "coroutine/coro/async_task_group.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
-#include "coroutine/coro/task_group.h"
 
 ABSL_FLAG(absl::Duration, fetch, absl::Milliseconds(200),
           "the time unit: fetches take 1, 2 and 3 units, a failing one fails after half a unit");

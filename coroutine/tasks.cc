@@ -9,7 +9,7 @@
 //
 // In C++: EventLoop::CreateTask and coro::EnsureFuture return a coro::Future<T>;
 // coro::Wait returns WaitResult{done, pending} (vectors in argument order, where asyncio
-// has unordered sets); coro::Gather returns std::vector<T> (coroutine/coro/gather.h).
+// has unordered sets); coro::Gather returns std::vector<T> (coroutine/coro/gather_and_wait.h).
 //
 // Where current Python differs: the tutorial's two programs (create_task, ensure_future)
 // print the same two lines on CPython 3.11.7, with no warning; 3.12 and 3.13 add a
@@ -32,7 +32,7 @@
 #include "common/stopwatch.h"
 #include "coroutine/conclusions.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 
 ABSL_FLAG(absl::Duration, sleep, absl::Seconds(1), "how long hello() sleeps (the tutorial: 1s)");

@@ -66,7 +66,7 @@
 #include "common/machine.h"
 #include "common/run_conditions.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/generator.h"
+#include "coroutine/coro/lazy_generator.h"
 #include "coroutine/coro/task.h"
 #include "efficiency/costs_conclusions.h"
 #include "efficiency/run_budget.h"

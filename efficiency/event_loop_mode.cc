@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 
 namespace efficiency {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "coroutine/coro/clock.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 #include "coroutine/coro/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

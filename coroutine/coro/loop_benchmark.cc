@@ -16,8 +16,8 @@
 #include "benchmark/benchmark.h"
 #include "coroutine/coro/clock.h"
 #include "coroutine/coro/event_loop.h"
-#include "coroutine/coro/gather.h"
-#include "coroutine/coro/generator.h"
+#include "coroutine/coro/gather_and_wait.h"
+#include "coroutine/coro/lazy_generator.h"
 #include "coroutine/coro/task.h"
 #include "coroutine/coro/timer_queue.h"
 

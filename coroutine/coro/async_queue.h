@@ -1,4 +1,4 @@
-// coroutine/coro/queue.h — Queue<T>: a FIFO between coroutines on one loop (asyncio.Queue).
+// coroutine/coro/async_queue.h — Queue<T>: a FIFO between coroutines on one loop (asyncio.Queue).
 //
 //   coro::Queue<int> queue(/*maxsize=*/2);
 //   co_await queue.Put(1);       // producer: waits while the queue is full
@@ -17,8 +17,8 @@
 //   done (at once if there were none). TaskDone() more often than items: std::logic_error
 //   (asyncio: ValueError).
 // - Single-threaded, like the loop. For threads, see //thread:producer_consumer.
-#ifndef COROUTINE_CORO_QUEUE_H_
-#define COROUTINE_CORO_QUEUE_H_
+#ifndef COROUTINE_CORO_ASYNC_QUEUE_H_
+#define COROUTINE_CORO_ASYNC_QUEUE_H_
 
 #include <cstddef>
 #include <deque>
@@ -121,4 +121,4 @@ class Queue {
 
 }  // namespace coro
 
-#endif  // COROUTINE_CORO_QUEUE_H_
+#endif  // COROUTINE_CORO_ASYNC_QUEUE_H_

@@ -1,4 +1,4 @@
-// coroutine/coro/generator.h — Generator<T, Sent>: a lazy sequence written with co_yield.
+// coroutine/coro/lazy_generator.h — Generator<T, Sent>: a lazy sequence written with co_yield.
 //
 // Python builds its coroutines on generators (the tutorial's 协程属性 section); this is the
 // C++20 version of the same machine. A function whose body contains `co_yield` and that
@@ -38,8 +38,8 @@
 // - Not thread-safe: one thread uses a generator at a time (it is a value, like a vector).
 //
 // C++23 has std::generator; g++ 12 does not, and it has no send() anyway.
-#ifndef COROUTINE_CORO_GENERATOR_H_
-#define COROUTINE_CORO_GENERATOR_H_
+#ifndef COROUTINE_CORO_LAZY_GENERATOR_H_
+#define COROUTINE_CORO_LAZY_GENERATOR_H_
 
 #include <coroutine>
 #include <cstddef>
@@ -193,4 +193,4 @@ class [[nodiscard]] Generator {
 
 }  // namespace coro
 
-#endif  // COROUTINE_CORO_GENERATOR_H_
+#endif  // COROUTINE_CORO_LAZY_GENERATOR_H_

@@ -1,5 +1,5 @@
 // Gather (results in order, first exception) and Wait (done/pending) on virtual time.
-#include "coroutine/coro/gather.h"
+#include "coroutine/coro/gather_and_wait.h"
 
 #include <chrono>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "coroutine/coro/task_group.h"
+#include "coroutine/coro/async_task_group.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "coroutine/coro/generator.h"
+#include "coroutine/coro/lazy_generator.h"
 
 #include <optional>
 #include <stdexcept>

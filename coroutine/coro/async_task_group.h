@@ -1,4 +1,4 @@
-// coroutine/coro/task_group.h — structured concurrency: no task outlives its group
+// coroutine/coro/async_task_group.h — structured concurrency: no task outlives its group
 // (asyncio.TaskGroup, new in Python 3.11).
 //
 //   co_await coro::WithTaskGroup([&](coro::TaskGroup& group) -> coro::Task<void> {
@@ -20,8 +20,8 @@
 //   they have ended, CancelledError propagates (unless a child failed: errors first).
 // - A child cancelled on its own does not disturb the group.
 // - CreateTask on a group that is shutting down (after a failure) throws std::logic_error.
-#ifndef COROUTINE_CORO_TASK_GROUP_H_
-#define COROUTINE_CORO_TASK_GROUP_H_
+#ifndef COROUTINE_CORO_ASYNC_TASK_GROUP_H_
+#define COROUTINE_CORO_ASYNC_TASK_GROUP_H_
 
 #include <cstddef>
 #include <deque>
@@ -121,4 +121,4 @@ Task<void> WithTaskGroup(Body body) {
 
 }  // namespace coro
 
-#endif  // COROUTINE_CORO_TASK_GROUP_H_
+#endif  // COROUTINE_CORO_ASYNC_TASK_GROUP_H_

@@ -1,4 +1,4 @@
-// coroutine/coro/gather.h — waiting for many tasks at once: Gather (results) and Wait (sets).
+// coroutine/coro/gather_and_wait.h — waiting for many tasks at once: Gather (results) and Wait (sets).
 //
 // The tutorial's 方法详解 section contrasts asyncio.gather and asyncio.wait:
 //
@@ -33,8 +33,8 @@
 //
 // Cost: the awaiting coroutine holds one list node per task (16 bytes), registered with
 // the task, and nothing else per task beyond the results.
-#ifndef COROUTINE_CORO_GATHER_H_
-#define COROUTINE_CORO_GATHER_H_
+#ifndef COROUTINE_CORO_GATHER_AND_WAIT_H_
+#define COROUTINE_CORO_GATHER_AND_WAIT_H_
 
 #include <coroutine>
 #include <cstddef>
@@ -342,4 +342,4 @@ Task<WaitResult<T>> Wait(std::vector<Task<T>> tasks, ReturnWhen when = ReturnWhe
 
 }  // namespace coro
 
-#endif  // COROUTINE_CORO_GATHER_H_
+#endif  // COROUTINE_CORO_GATHER_AND_WAIT_H_
