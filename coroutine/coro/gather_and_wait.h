@@ -1,4 +1,4 @@
-// coroutine/coro/gather_and_wait.h — waiting for many tasks at once: Gather (results) and Wait (sets).
+// coroutine/coro/gather_and_wait.h — waiting for many tasks at once: Gather (results), Wait (sets).
 //
 // The tutorial's 方法详解 section contrasts asyncio.gather and asyncio.wait:
 //
